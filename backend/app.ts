@@ -1,0 +1,63 @@
+// createApp(deps): middleware, error rendering, and the routes of each resource.
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import type { Deps } from './http/env.js';
+import { errorBody, renderError } from './http/errors.js';
+import { appAuth } from './http/middleware/app-auth.js';
+import { requestContext } from './http/middleware/request-context.js';
+import { router } from './http/openapi.js';
+import { healthRoutes } from './http/routes/health.js';
+import { settingsRoutes } from './http/routes/settings.js';
+import { tenantRoutes } from './http/routes/tenants.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: Deps) {
+  const app = router();
+
+  app.use('*', requestContext(deps));
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody(c, 'payload_too_large', 'request body exceeds 1 MB'), 413),
+    }),
+  );
+  // The app runs in a sandboxed frame (origin "null"); it authenticates by signature header,
+  // never by cookie, so any origin may call /api.
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'stripe-signature', 'stripe-user-id', 'stripe-account-id', 'stripe-mode', 'Idempotency-Key'],
+      exposeHeaders: ['X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+  app.use('/api/*', appAuth());
+
+  app.route('/', healthRoutes());
+  app.route('/api', settingsRoutes());
+  app.route('/api', tenantRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'stripe-signature',
+    description: 'fetchStripeSignature() over {user_id, account_id}, with stripe-user-id, stripe-account-id and stripe-mode headers',
+  });
+  app.doc('/openapi.json', {
+    openapi: '3.0.0',
+    info: { title: 'Tenant Billing API', version: '1.0.0' },
+    security: [{ StripeAppSignature: [] }],
+  });
+
+  app.notFound((c) => c.json(errorBody(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError(renderError);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

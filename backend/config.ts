@@ -1,0 +1,60 @@
+// The only reader of process.env. Parsed once at start; a bad value stops start-up naming the variable.
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const secretList = (prefix: string) =>
+  csv.refine((list) => list.every((s) => s.startsWith(prefix)), {
+    message: `every entry must start with ${prefix}`,
+  });
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4242),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_/, 'must start with sk_ or rk_')
+    .optional(),
+  STRIPE_API_URL: z.string().url().default('https://api.stripe.com'),
+  STRIPE_WEBHOOK_SECRET: secretList('whsec_').optional(),
+  STRIPE_APP_SECRET: secretList('absec_').optional(),
+  STRIPE_ACCOUNT_ID: z.string().regex(/^acct_\w+$/, 'must look like acct_…').optional(),
+  PAYPAL_CERT_URL_PREFIXES: csv
+    .refine((list) => list.length > 0 && list.every((p) => /^https?:\/\/[^/]+\/.+/.test(p)), {
+      message: 'each prefix must be a URL with a host and a path',
+    })
+    .default([
+      'https://api.paypal.com/v1/notifications/certs/',
+      'https://api.sandbox.paypal.com/v1/notifications/certs/',
+    ]),
+  PAYPAL_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
+  PAST_DUE_SCHEDULE: z.string().min(1).default('0 6 * * *'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SYNC_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(20),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parse an environment (process.env by default). Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(configSchema.shape);
+  const input = Object.fromEntries(
+    known.map((k) => [k, env[k] === '' ? undefined : env[k]]).filter(([, v]) => v !== undefined),
+  );
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    // Name the variable and the rule, never the value: it may be a secret.
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

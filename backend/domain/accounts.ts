@@ -1,0 +1,22 @@
+// The install registry: one row per Stripe account that uses the app.
+import type { Db } from '../db/client.js';
+
+/** Account scope of every query: the account and the Dashboard mode. */
+export interface Scope {
+  accountId: string;
+  livemode: boolean;
+}
+
+/** Registers an account seen for the first time (API call or webhook); idempotent. */
+export async function ensureAccount(db: Db, accountId: string): Promise<void> {
+  await db`INSERT INTO accounts (id) VALUES (${accountId}) ON CONFLICT (id) DO NOTHING`;
+}
+
+export async function markInstalled(db: Db, accountId: string, at: Date): Promise<void> {
+  await db`INSERT INTO accounts (id, installed_at) VALUES (${accountId}, ${at})
+    ON CONFLICT (id) DO UPDATE SET installed_at = ${at}, uninstalled_at = NULL`;
+}
+
+export async function markUninstalled(db: Db, accountId: string, at: Date): Promise<void> {
+  await db`UPDATE accounts SET uninstalled_at = ${at} WHERE id = ${accountId}`;
+}

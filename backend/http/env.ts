@@ -1,0 +1,28 @@
+// The Hono environment shared by every route: dependencies and per-request values on c.var.
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Sql } from '../db/client.js';
+
+export interface Deps {
+  config: Config;
+  sql: Sql;
+  logger: Logger;
+  /** Injectable clock: tests move time, the service uses the wall clock. */
+  now: () => Date;
+}
+
+/** Who is calling /api: set by the app-signature middleware, trusted only after verification. */
+export interface Caller {
+  accountId: string;
+  userId: string;
+  livemode: boolean;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    requestId: string;
+    log: Logger;
+    caller: Caller;
+  };
+};

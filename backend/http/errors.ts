@@ -1,0 +1,77 @@
+// One error shape for every failure: { error: { code, message, request_id } }.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './env.js';
+import { DomainError } from '../domain/errors.js';
+import { InvalidCursorError } from '../domain/pagination.js';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
+export const badRequest = (message: string, details?: unknown) =>
+  new ApiError(400, 'invalid_request', message, details);
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+]);
+
+/** True for errors that mean the database cannot be reached (the sender should retry). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; errno?: string; errors?: unknown[] } | undefined;
+  if (!e) return false;
+  if (UNAVAILABLE_CODES.has(String(e.code ?? e.errno))) return true;
+  // Node's AggregateError (IPv4 + IPv6 connection attempts) wraps the real causes.
+  return Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable);
+}
+
+export function errorBody(c: Context<AppEnv>, code: string, message: string, details?: unknown) {
+  const error: Record<string, unknown> = { code, message, request_id: c.get('requestId') ?? null };
+  if (details !== undefined) error.details = details;
+  return { error };
+}
+
+export function renderError(err: Error, c: Context<AppEnv>) {
+  const log = c.get('log');
+  if (err instanceof ApiError) {
+    return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof DomainError) {
+    const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : 400;
+    return c.json(errorBody(c, err.kind === 'invalid' ? 'invalid_request' : err.kind, err.message), status);
+  }
+  if (err instanceof InvalidCursorError) return c.json(errorBody(c, 'invalid_request', err.message), 400);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    if (status === 413) return c.json(errorBody(c, 'payload_too_large', 'request body exceeds 1 MB'), 413);
+    if (status === 400) return c.json(errorBody(c, 'invalid_request', err.message || 'malformed request'), 400);
+    return c.json(errorBody(c, 'http_error', err.message || 'request failed'), status);
+  }
+  if (isDatabaseUnavailable(err)) {
+    log?.error({ code: (err as { code?: string }).code }, 'database unavailable');
+    return c.json(errorBody(c, 'database_unavailable', 'the database is unavailable; retry later'), 503);
+  }
+  log?.error({ err }, 'unhandled error');
+  return c.json(errorBody(c, 'internal_error', 'internal error'), 500);
+}

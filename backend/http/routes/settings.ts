@@ -1,0 +1,32 @@
+import { createRoute } from '@hono/zod-openapi';
+import { getSettings, updateSettings } from '../../domain/settings.js';
+import { router, scopeOf } from '../openapi.js';
+import { errorResponses, json, SettingsSchema, SettingsUpdateSchema } from '../schemas.js';
+
+export function settingsRoutes() {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/settings',
+      tags: ['settings'],
+      responses: { 200: json(SettingsSchema), 401: errorResponses[401] },
+    }),
+    async (c) => c.json(await getSettings(c.var.deps.sql, scopeOf(c)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/settings',
+      tags: ['settings'],
+      description: 'Sets the given fields; fields left out keep their value. Unknown fields are refused.',
+      request: { body: { required: true, content: { 'application/json': { schema: SettingsUpdateSchema } } } },
+      responses: { 200: json(SettingsSchema), 400: errorResponses[400], 401: errorResponses[401] },
+    }),
+    async (c) => c.json(await updateSettings(c.var.deps.sql, scopeOf(c), c.req.valid('json')), 200),
+  );
+
+  return app;
+}

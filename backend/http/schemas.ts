@@ -1,0 +1,142 @@
+// Request and response schemas of the app API: they validate input, generate /openapi.json, and
+// their inferred types are imported (type-only) by the Stripe App's client.
+import { z } from '@hono/zod-openapi';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string().nullable(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const errorResponses = {
+  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Missing or invalid app signature', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found (or another account’s)', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;
+
+export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-01T12:00:00.000Z' });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(200).optional(),
+});
+
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+// --- settings ---------------------------------------------------------------------------------
+
+export const SettingsSchema = z
+  .object({
+    paypal_webhook_id: z.string().nullable(),
+    tenant_metadata_key: z.string().nullable(),
+    notify_url: z.string().nullable(),
+    past_due_grace_days: z.number().int(),
+    reminder_steps: z.array(z.number().int()),
+    notify_secret: z.string().openapi({ description: 'HMAC key that signs past-due notifications' }),
+  })
+  .openapi('Settings');
+
+const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+
+export const SettingsUpdateSchema = z
+  .object({
+    paypal_webhook_id: z
+      .string()
+      .regex(/^[A-Z0-9]{1,64}$/, 'a PayPal webhook id is upper-case letters and digits')
+      .nullable(),
+    tenant_metadata_key: z
+      .string()
+      .regex(/^[\w.-]{1,40}$/, 'a metadata key is 1–40 letters, digits, "_", "." or "-"')
+      .nullable(),
+    notify_url: z
+      .string()
+      .max(2048)
+      .url('notify_url must be a URL')
+      .refine((u) => {
+        const url = new URL(u);
+        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+      }, 'notify_url must use https (http only for localhost)')
+      .nullable(),
+    past_due_grace_days: z.number().int().min(0).max(365),
+    reminder_steps: z
+      .array(z.number().int().min(0).max(365))
+      .max(10)
+      .refine((s) => new Set(s).size === s.length, 'reminder_steps must not repeat')
+      .transform((s) => [...s].sort((a, b) => a - b)),
+  })
+  .partial()
+  .strict()
+  .openapi('SettingsUpdate');
+
+// --- tenants ----------------------------------------------------------------------------------
+
+export const GatewaySchema = z.enum(['stripe', 'paypal']);
+
+export const TenantLinkSchema = z
+  .object({ id: z.string(), gateway: GatewaySchema, external_id: z.string(), created_at: timestamp })
+  .openapi('TenantLink');
+
+export const TenantSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    external_ref: z.string().nullable(),
+    customer_reminders: z.boolean(),
+    created_at: timestamp,
+    updated_at: timestamp,
+    links: z.array(TenantLinkSchema),
+  })
+  .openapi('Tenant');
+
+const tenantName = z.string().trim().min(1, 'name is required').max(200);
+const externalRef = z.string().trim().min(1).max(127).nullable();
+
+export const TenantCreateSchema = z
+  .object({ name: tenantName, external_ref: externalRef.optional(), customer_reminders: z.boolean().optional() })
+  .strict()
+  .openapi('TenantCreate');
+
+export const TenantUpdateSchema = TenantCreateSchema.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'nothing to update')
+  .openapi('TenantUpdate');
+
+export const LinkCreateSchema = z
+  .object({ gateway: GatewaySchema, external_id: z.string().trim().min(1).max(128) })
+  .strict()
+  .superRefine((v, ctx) => {
+    const ok =
+      v.gateway === 'stripe'
+        ? /^cus_[A-Za-z0-9]+$/.test(v.external_id)
+        : /^I-[A-Z0-9]+$/.test(v.external_id) || /^[A-Z0-9]{8,20}$/.test(v.external_id);
+    if (!ok) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['external_id'],
+        message:
+          v.gateway === 'stripe'
+            ? 'a Stripe link is a customer id (cus_…)'
+            : 'a PayPal link is a subscription id (I-…) or a payer id',
+      });
+    }
+  })
+  .openapi('LinkCreate');
+
+export const TenantListQuery = ListQuery.extend({ q: z.string().trim().max(200).optional() });
+
+export type SettingsResponse = z.infer<typeof SettingsSchema>;
+export type SettingsUpdate = z.input<typeof SettingsUpdateSchema>;
+export type TenantResponse = z.infer<typeof TenantSchema>;
+export type TenantLinkResponse = z.infer<typeof TenantLinkSchema>;
+export type List<T> = { data: T[]; next_cursor: string | null };

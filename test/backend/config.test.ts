@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from '../../backend/config.js';
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(4242);
+    expect(c.HOST).toBe('127.0.0.1');
+    expect(c.DATA_DIR).toBe('.data');
+    expect(c.DATABASE_URL).toBeUndefined();
+    expect(c.STRIPE_API_URL).toBe('https://api.stripe.com');
+    expect(c.PAST_DUE_SCHEDULE).toBe('0 6 * * *');
+    expect(c.PAYPAL_CERT_URL_PREFIXES).toEqual([
+      'https://api.paypal.com/v1/notifications/certs/',
+      'https://api.sandbox.paypal.com/v1/notifications/certs/',
+    ]);
+  });
+
+  it('splits rotated secrets on commas', () => {
+    const c = loadConfig({ STRIPE_WEBHOOK_SECRET: 'whsec_a, whsec_b', STRIPE_APP_SECRET: 'absec_x' });
+    expect(c.STRIPE_WEBHOOK_SECRET).toEqual(['whsec_a', 'whsec_b']);
+    expect(c.STRIPE_APP_SECRET).toEqual(['absec_x']);
+  });
+
+  it('names the bad variable and never echoes secret values', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    let message = '';
+    try {
+      loadConfig({ STRIPE_WEBHOOK_SECRET: 'sk_live_leakme' });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/STRIPE_WEBHOOK_SECRET/);
+    expect(message).not.toContain('leakme');
+  });
+
+  it('refuses a non-postgres DATABASE_URL and an unknown log level', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});
