@@ -86,7 +86,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
     config,
     accountId,
     clock,
-    api(method, path, body, o = {}) {
+    async api(method, path, body, o = {}) {
       const headers: Record<string, string> = signAppHeaders(o.accountId ?? accountId, 'usr_test', {
         mode: o.mode ?? 'test',
         timestamp: Math.floor(clock.now().getTime() / 1000),
