@@ -1,0 +1,116 @@
+// The payment-event log and the webhook pipeline shared by both gateways:
+// store the event (unique per gateway event id and account) -> process it in the same
+// transaction -> commit. Only a committed event is acknowledged.
+import type { Db, Sql, Tx } from '../db/client.js';
+import { ensureAccount, type Scope } from './accounts.js';
+import { notFound } from './errors.js';
+import type { Gateway } from './tenants.js';
+
+export interface IncomingEvent {
+  gateway: Gateway;
+  event_id: string;
+  type: string;
+  object_id: string | null;
+  customer_id: string | null;
+  occurred_at: Date;
+  /** the raw body, parsed */
+  payload: unknown;
+}
+
+/** What processing an event produced: the tenant and invoice it links to, or that it was ignored. */
+export type ProcessOutcome =
+  | { ignored: true; tenant_id?: string | null; invoice_id?: string | null }
+  | { ignored?: false; tenant_id: string | null; invoice_id: string | null };
+
+/** Turns a stored event into ledger changes; runs inside the event's transaction. */
+export type EventProcessor = (tx: Tx, scope: Scope, event: IncomingEvent) => Promise<ProcessOutcome>;
+
+export interface IngestResult {
+  id: string;
+  duplicate: boolean;
+  processed: boolean;
+  error: string | null;
+}
+
+/** Errors whose cause is the database itself: they abort the whole delivery (no 2xx). */
+export type IsInfrastructureError = (err: unknown) => boolean;
+
+async function runProcessor(
+  tx: Tx,
+  scope: Scope,
+  eventRowId: string,
+  event: IncomingEvent,
+  process: EventProcessor,
+  isInfrastructureError: IsInfrastructureError,
+): Promise<{ processed: boolean; error: string | null }> {
+  try {
+    // A savepoint: a failing handler leaves no half-applied ledger change, yet the event stays stored.
+    const outcome = await tx.savepoint((sp) => process(sp as unknown as Tx, scope, event));
+    await tx`
+      UPDATE payment_events SET processed = true, ignored = ${!!outcome.ignored}, error = NULL, processed_at = now(),
+        tenant_id = COALESCE(${outcome.tenant_id ?? null}::uuid, tenant_id),
+        invoice_id = COALESCE(${outcome.invoice_id ?? null}::uuid, invoice_id)
+      WHERE id = ${eventRowId}`;
+    return { processed: true, error: null };
+  } catch (err) {
+    if (isInfrastructureError(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    await tx`UPDATE payment_events SET processed = false, error = ${message.slice(0, 2000)} WHERE id = ${eventRowId}`;
+    return { processed: false, error: message };
+  }
+}
+
+/**
+ * Stores and processes one verified event. A duplicate (same gateway event id for the account,
+ * also when delivered concurrently) changes nothing and reports duplicate.
+ */
+export async function ingestEvent(
+  sql: Sql,
+  scope: Scope,
+  event: IncomingEvent,
+  process: EventProcessor,
+  isInfrastructureError: IsInfrastructureError,
+): Promise<IngestResult> {
+  return sql.begin(async (tx) => {
+    await ensureAccount(tx, scope.accountId);
+    const [row] = await tx<{ id: string }[]>`
+      INSERT INTO payment_events (account_id, livemode, gateway, event_id, type, object_id, customer_id, payload, occurred_at)
+      VALUES (${scope.accountId}, ${scope.livemode}, ${event.gateway}, ${event.event_id}, ${event.type},
+              ${event.object_id}, ${event.customer_id}, ${tx.json(event.payload as never)}, ${event.occurred_at})
+      ON CONFLICT (account_id, gateway, event_id) DO NOTHING
+      RETURNING id`;
+    if (!row) {
+      const [existing] = await tx<{ id: string; processed: boolean; error: string | null }[]>`
+        SELECT id, processed, error FROM payment_events
+        WHERE account_id = ${scope.accountId} AND gateway = ${event.gateway} AND event_id = ${event.event_id}`;
+      return { id: existing.id, duplicate: true, processed: existing.processed, error: existing.error };
+    }
+    const result = await runProcessor(tx, scope, row.id, event, process, isInfrastructureError);
+    return { id: row.id, duplicate: false, ...result };
+  });
+}
+
+/** Re-runs processing of a stored event (after a fix, or a failed first attempt). */
+export async function replayEvent(
+  sql: Sql,
+  scope: Scope,
+  id: string,
+  processorFor: (gateway: Gateway) => EventProcessor,
+  isInfrastructureError: IsInfrastructureError,
+): Promise<{ processed: boolean; error: string | null }> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<(IncomingEvent & { id: string })[]>`
+      SELECT id, gateway, event_id, type, object_id, customer_id, occurred_at, payload FROM payment_events
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}
+      FOR UPDATE`;
+    if (!row) throw notFound('event');
+    return runProcessor(tx, scope, row.id, row, processorFor(row.gateway), isInfrastructureError);
+  });
+}
+
+/** Tenant and invoice links of stored events follow their invoice (used when tenants change). */
+export async function linkEventsToInvoice(db: Db, scope: Scope, invoiceId: string, tenantId: string | null) {
+  await db`
+    UPDATE payment_events SET tenant_id = ${tenantId}
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
+}

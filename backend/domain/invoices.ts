@@ -1,0 +1,219 @@
+// The invoice ledger, gateway-neutral: gateways map their objects to an InvoiceSnapshot and apply it
+// here. Older sources never overwrite newer state, final statuses never move backwards, and every
+// change of the status an admin sees (including past-due entry and exit) is a history row.
+import type { Db } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import type { Gateway } from './tenants.js';
+
+export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+/** What an admin sees: an open invoice that is past due shows as past_due. */
+export type DisplayStatus = InvoiceStatus | 'past_due';
+
+export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'uncollectible', 'void'];
+
+/** Tie-break rank for sources with the same timestamp: draft < open < the final statuses. */
+const RANK: Record<InvoiceStatus, number> = { draft: 0, open: 1, uncollectible: 2, paid: 3, void: 3 };
+const FINAL = new Set<InvoiceStatus>(['paid', 'uncollectible', 'void']);
+/** Moves out of a final status that the gateways allow (an uncollectible invoice can still be paid or voided). */
+const FINAL_EXITS: Record<string, InvoiceStatus[]> = { uncollectible: ['paid', 'void'], paid: [], void: [] };
+
+export function allowedStatusChange(from: InvoiceStatus, to: InvoiceStatus): boolean {
+  if (from === to) return true;
+  if (!FINAL.has(from)) return RANK[to] >= RANK[from];
+  return FINAL_EXITS[from].includes(to);
+}
+
+export const displayStatus = (status: InvoiceStatus, pastDue: boolean): DisplayStatus =>
+  status === 'open' && pastDue ? 'past_due' : status;
+
+export interface InvoiceSnapshot {
+  gateway: Gateway;
+  external_id: string;
+  number: string | null;
+  customer_id: string | null;
+  subscription_id: string | null;
+  tenant_id: string | null;
+  currency: string;
+  total: number;
+  tax: number;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  /** undefined keeps the stored figure (refunds arrive through their own events) */
+  amount_refunded?: number;
+  status: InvoiceStatus;
+  collection_method: string | null;
+  attempt_count: number;
+  due_date: Date | null;
+  hosted_url: string | null;
+  pdf_url: string | null;
+  created_at: Date;
+  deleted?: boolean;
+  /** an automatic payment failed (makes an open invoice past due) */
+  payment_failed?: boolean;
+  /** the gateway says the invoice is overdue (Stripe's invoice.overdue) */
+  overdue?: boolean;
+}
+
+/** Where a change came from: its time orders it; label is 'event:<id>', 'user:<id>' or 'job:<name>'. */
+export interface ChangeSource {
+  time: Date;
+  /** gateway event id, the deterministic tie-break between sources of the same time */
+  eventId: string | null;
+  label: string;
+}
+
+interface StoredInvoice {
+  id: string;
+  status: InvoiceStatus;
+  past_due: boolean;
+  payment_failed: boolean;
+  tenant_id: string | null;
+  amount_refunded: number;
+  source_time: Date;
+  source_event_id: string | null;
+}
+
+export async function recordHistory(
+  db: Db,
+  scope: Scope,
+  invoiceId: string,
+  from: DisplayStatus | null,
+  to: DisplayStatus,
+  at: Date,
+  source: string,
+  note: string | null = null,
+): Promise<void> {
+  await db`
+    INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
+    VALUES (${scope.accountId}, ${scope.livemode}, ${invoiceId}, ${from}, ${to}, ${at}, ${source}, ${note})`;
+}
+
+function isNewer(source: ChangeSource, status: InvoiceStatus, stored: StoredInvoice): boolean {
+  const a = source.time.getTime();
+  const b = stored.source_time.getTime();
+  if (a !== b) return a > b;
+  if (RANK[status] !== RANK[stored.status]) return RANK[status] > RANK[stored.status];
+  return (source.eventId ?? '') > (stored.source_event_id ?? '');
+}
+
+export interface ApplyResult {
+  invoiceId: string;
+  /** false when the source was older than the stored state and nothing changed */
+  applied: boolean;
+}
+
+/** Creates or updates an invoice from a gateway snapshot, within the caller's transaction. */
+export async function applyInvoiceSnapshot(
+  tx: Db,
+  scope: Scope,
+  snap: InvoiceSnapshot,
+  source: ChangeSource,
+): Promise<ApplyResult> {
+  const pastDue = snap.status === 'open' && (!!snap.payment_failed || !!snap.overdue);
+  const inserted = await tx<{ id: string }[]>`
+    INSERT INTO invoices (
+      account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id, currency,
+      total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, past_due_since,
+      payment_failed, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at,
+      source_time, source_event_id)
+    VALUES (
+      ${scope.accountId}, ${scope.livemode}, ${snap.gateway}, ${snap.external_id}, ${snap.number}, ${snap.tenant_id},
+      ${snap.customer_id}, ${snap.subscription_id}, ${snap.currency}, ${snap.total}, ${snap.tax}, ${snap.amount_due},
+      ${snap.amount_paid}, ${snap.amount_remaining}, ${snap.amount_refunded ?? 0}, ${snap.status}, ${pastDue},
+      ${pastDue ? source.time : null}, ${!!snap.payment_failed}, ${snap.collection_method}, ${snap.attempt_count},
+      ${snap.due_date}, ${snap.hosted_url}, ${snap.pdf_url}, ${!!snap.deleted}, ${snap.created_at},
+      ${source.time}, ${source.eventId})
+    ON CONFLICT (account_id, livemode, gateway, external_id) DO NOTHING
+    RETURNING id`;
+  if (inserted.length > 0) {
+    const id = inserted[0].id;
+    await recordHistory(tx, scope, id, null, snap.status, source.time, source.label);
+    if (pastDue) {
+      await recordHistory(tx, scope, id, 'open', 'past_due', source.time, source.label, pastDueNote(snap));
+    }
+    return { invoiceId: id, applied: true };
+  }
+
+  const [stored] = await tx<StoredInvoice[]>`
+    SELECT id, status, past_due, payment_failed, tenant_id, amount_refunded, source_time, source_event_id
+    FROM invoices
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
+      AND gateway = ${snap.gateway} AND external_id = ${snap.external_id}
+    FOR UPDATE`;
+  if (!isNewer(source, snap.status, stored)) {
+    // An older source may still bring a tenant the invoice lacks; nothing else of it is used.
+    if (!stored.tenant_id && snap.tenant_id) {
+      await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now() WHERE id = ${stored.id}`;
+    }
+    return { invoiceId: stored.id, applied: false };
+  }
+
+  const status = allowedStatusChange(stored.status, snap.status) ? snap.status : stored.status;
+  const paymentFailed = status === 'open' && (stored.payment_failed || !!snap.payment_failed);
+  const nowPastDue = status === 'open' && (stored.past_due || paymentFailed || !!snap.overdue);
+  await tx`
+    UPDATE invoices SET
+      number = ${snap.number}, tenant_id = ${snap.tenant_id ?? stored.tenant_id}, customer_id = ${snap.customer_id},
+      subscription_id = ${snap.subscription_id}, currency = ${snap.currency}, total = ${snap.total}, tax = ${snap.tax},
+      amount_due = ${snap.amount_due}, amount_paid = ${snap.amount_paid}, amount_remaining = ${snap.amount_remaining},
+      amount_refunded = ${snap.amount_refunded ?? stored.amount_refunded}, status = ${status},
+      past_due = ${nowPastDue},
+      past_due_since = ${nowPastDue ? (stored.past_due ? tx`past_due_since` : source.time) : null},
+      payment_failed = ${paymentFailed}, collection_method = ${snap.collection_method},
+      attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
+      pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
+      source_event_id = ${source.eventId}, updated_at = now()
+    WHERE id = ${stored.id}`;
+
+  const before = displayStatus(stored.status, stored.past_due);
+  const after = displayStatus(status, nowPastDue);
+  if (before !== after) {
+    const note = after === 'past_due' ? pastDueNote(snap) : null;
+    await recordHistory(tx, scope, stored.id, before, after, source.time, source.label, note);
+  } else if (snap.payment_failed && after === 'past_due' && !stored.payment_failed) {
+    await recordHistory(tx, scope, stored.id, before, after, source.time, source.label, 'payment failed');
+  }
+  return { invoiceId: stored.id, applied: true };
+}
+
+const pastDueNote = (snap: InvoiceSnapshot) => (snap.payment_failed ? 'payment failed' : 'overdue');
+
+/**
+ * Marks an open invoice past due (or clears it), with a history row. Used by the daily scan and by
+ * gateway signals; a no-op when nothing changes or the invoice is not open.
+ */
+export async function setPastDue(
+  tx: Db,
+  scope: Scope,
+  invoiceId: string,
+  pastDue: boolean,
+  at: Date,
+  source: string,
+  note: string | null = null,
+): Promise<boolean> {
+  const rows = await tx<{ id: string }[]>`
+    UPDATE invoices SET past_due = ${pastDue}, past_due_since = ${pastDue ? at : null}, updated_at = now()
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${invoiceId}
+      AND status = 'open' AND past_due <> ${pastDue}
+    RETURNING id`;
+  if (rows.length === 0) return false;
+  await recordHistory(tx, scope, invoiceId, pastDue ? 'open' : 'past_due', pastDue ? 'past_due' : 'open', at, source, note);
+  return true;
+}
+
+/** Sets the refunded total of an invoice (refunds are summed by the gateway mapping). */
+export async function setAmountRefunded(
+  tx: Db,
+  scope: Scope,
+  gateway: Gateway,
+  externalId: string,
+  amountRefunded: number,
+): Promise<string | null> {
+  const [row] = await tx<{ id: string }[]>`
+    UPDATE invoices SET amount_refunded = ${amountRefunded}, updated_at = now()
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
+      AND gateway = ${gateway} AND external_id = ${externalId}
+    RETURNING id`;
+  return row?.id ?? null;
+}

@@ -1,0 +1,110 @@
+import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
+import { applyInvoiceSnapshot, setPastDue, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
+import { newAccountId, testSql } from '../../support/app-harness.js';
+
+const sql = testSql();
+
+async function newScope(): Promise<Scope> {
+  const scope = { accountId: newAccountId(), livemode: false };
+  await ensureAccount(sql, scope.accountId);
+  return scope;
+}
+
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
+  gateway: 'stripe',
+  external_id: 'in_1',
+  number: 'A-1',
+  customer_id: 'cus_1',
+  subscription_id: null,
+  tenant_id: null,
+  currency: 'usd',
+  total: 1000,
+  tax: 0,
+  amount_due: 1000,
+  amount_paid: 0,
+  amount_remaining: 1000,
+  status: 'open',
+  collection_method: 'charge_automatically',
+  attempt_count: 0,
+  due_date: null,
+  hosted_url: null,
+  pdf_url: null,
+  created_at: new Date('2026-01-01T00:00:00Z'),
+  ...over,
+});
+
+const at = (s: number, eventId = `evt_${s}`) => ({ time: new Date(1_767_225_600_000 + s * 1000), eventId, label: `event:${eventId}` });
+
+async function state(scope: Scope) {
+  const [inv] = await sql<{ id: string; status: string; past_due: boolean; amount_paid: number }[]>`SELECT id, status, past_due, amount_paid FROM invoices WHERE account_id = ${scope.accountId}`;
+  const history = await sql`SELECT from_status, to_status, source FROM invoice_history WHERE invoice_id = ${inv.id} ORDER BY at, id`;
+  return { ...inv, history: history.map((h) => `${h.from_status ?? '∅'}→${h.to_status}`) };
+}
+
+describe('invoice ledger', () => {
+  it('applies newer sources and ignores older ones', async () => {
+    const scope = await newScope();
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'draft' }), at(1)));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'paid', amount_paid: 1000 }), at(3)));
+    const late = await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'open' }), at(2)));
+    expect(late.applied).toBe(false);
+    expect(await state(scope)).toMatchObject({ status: 'paid', amount_paid: 1000, history: ['∅→draft', 'draft→paid'] });
+  });
+
+  it('breaks same-second ties by status rank, then event id, whatever the arrival order', async () => {
+    const a = await newScope();
+    const b = await newScope();
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, a, snap({ status: 'open' }), at(5, 'evt_a')));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, a, snap({ status: 'paid' }), at(5, 'evt_b')));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, b, snap({ status: 'paid' }), at(5, 'evt_b')));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, b, snap({ status: 'open' }), at(5, 'evt_a')));
+    expect((await state(a)).status).toBe('paid');
+    expect((await state(b)).status).toBe('paid');
+  });
+
+  it('never moves a final status backwards, even from a newer source', async () => {
+    const scope = await newScope();
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'void' }), at(1)));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'open' }), at(9)));
+    expect((await state(scope)).status).toBe('void');
+  });
+
+  it('lets an uncollectible invoice be paid later', async () => {
+    const scope = await newScope();
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'uncollectible' }), at(1)));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'paid' }), at(2)));
+    expect(await state(scope)).toMatchObject({ status: 'paid', history: ['∅→uncollectible', 'uncollectible→paid'] });
+  });
+
+  it('records a failed automatic payment as past due, and its payment as the exit', async () => {
+    const scope = await newScope();
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'open' }), at(1)));
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'open', payment_failed: true }), at(2)));
+    expect(await state(scope)).toMatchObject({ past_due: true, history: ['∅→open', 'open→past_due'] });
+    await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'paid' }), at(3)));
+    expect(await state(scope)).toMatchObject({
+      status: 'paid',
+      past_due: false,
+      history: ['∅→open', 'open→past_due', 'past_due→paid'],
+    });
+  });
+
+  it('setPastDue enters and leaves past due once each', async () => {
+    const scope = await newScope();
+    const { invoiceId } = await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap(), at(1)));
+    expect(await setPastDue(sql, scope, invoiceId, true, new Date(), 'job:past-due-scan')).toBe(true);
+    expect(await setPastDue(sql, scope, invoiceId, true, new Date(), 'job:past-due-scan')).toBe(false);
+    expect(await setPastDue(sql, scope, invoiceId, false, new Date(), 'job:past-due-scan')).toBe(true);
+    expect((await state(scope)).history).toEqual(['∅→open', 'open→past_due', 'past_due→open']);
+  });
+
+  it('creates one invoice when two sources race for a new one', async () => {
+    const scope = await newScope();
+    await Promise.all([
+      sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'open' }), at(1, 'evt_x'))),
+      sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap({ status: 'paid' }), at(2, 'evt_y'))),
+    ]);
+    const rows = await sql`SELECT status FROM invoices WHERE account_id = ${scope.accountId}`;
+    expect(rows.map((r) => r.status)).toEqual(['paid']);
+  });
+});
