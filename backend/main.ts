@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
+import { createStripeClient } from './gateways/stripe/api-client.js';
 
 async function main() {
   let config;
@@ -23,7 +24,7 @@ async function main() {
   const applied = await migrate(db.sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const deps = { config, sql: db.sql, logger, now: () => new Date() };
+  const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClient(config) };
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(

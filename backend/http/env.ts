@@ -1,5 +1,6 @@
 // The Hono environment shared by every route: dependencies and per-request values on c.var.
 import type { Logger } from 'pino';
+import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/client.js';
 
@@ -9,6 +10,8 @@ export interface Deps {
   logger: Logger;
   /** Injectable clock: tests move time, the service uses the wall clock. */
   now: () => Date;
+  /** Stripe API client (platform key); null when STRIPE_SECRET_KEY is unset. */
+  stripe: Stripe | null;
 }
 
 /** Who is calling /api: set by the app-signature middleware, trusted only after verification. */

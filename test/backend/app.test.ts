@@ -14,7 +14,7 @@ describe('app shell', () => {
 
   it('says not ready (503) when the database cannot be reached', async () => {
     const down = connectUrl('postgres://postgres@127.0.0.1:1/none', 1);
-    const app = createApp({ config: testConfig(), sql: down.sql, logger: createLogger('silent'), now: () => new Date() });
+    const app = createApp({ config: testConfig(), sql: down.sql, logger: createLogger('silent'), now: () => new Date(), stripe: null });
     expect((await app.request('/readyz')).status).toBe(503);
     const res = await app.request('/api/tenants', { headers: signAppHeaders('acct_down') });
     expect(res.status).toBe(503);

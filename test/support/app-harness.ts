@@ -6,6 +6,7 @@ import { createApp } from '../../backend/app.js';
 import { loadConfig, type Config } from '../../backend/config.js';
 import { connectUrl, type Sql } from '../../backend/db/client.js';
 import { createLogger } from '../../backend/logger.js';
+import { createStripeClient } from '../../backend/gateways/stripe/api-client.js';
 
 export const APP_SECRET = 'absec_test_primary_0123456789';
 export const OLD_APP_SECRET = 'absec_test_rotated_9876543210';
@@ -78,7 +79,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
   const sql = testSql();
   const config = testConfig(opts.env);
   const clock = opts.clock ?? fakeClock();
-  const app = createApp({ config, sql, logger: createLogger('silent'), now: clock.now });
+  const app = createApp({ config, sql, logger: createLogger('silent'), now: clock.now, stripe: createStripeClient(config) });
   const accountId = newAccountId();
   return {
     app,
