@@ -217,3 +217,28 @@ export async function setAmountRefunded(
     RETURNING id`;
   return row?.id ?? null;
 }
+
+/** The fields an admin action needs to decide and call the gateway. */
+export interface InvoiceRef {
+  id: string;
+  gateway: Gateway;
+  external_id: string;
+  status: InvoiceStatus;
+  past_due: boolean;
+  collection_method: string | null;
+  attempt_count: number;
+  customer_id: string | null;
+  tenant_id: string | null;
+  amount_remaining: number;
+  currency: string;
+}
+
+export async function getInvoiceRef(db: Db, scope: Scope, id: string): Promise<InvoiceRef | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db<InvoiceRef[]>`
+    SELECT id, gateway, external_id, status, past_due, collection_method, attempt_count, customer_id, tenant_id,
+           amount_remaining, currency
+    FROM invoices
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id} AND NOT deleted`;
+  return row ?? null;
+}
