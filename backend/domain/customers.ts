@@ -1,0 +1,101 @@
+// Gateway customers as the gateways describe them, and the tenant a customer belongs to:
+// its tenant link first, else its metadata value under the account's tenant_metadata_key
+// matched against a tenant's external_ref.
+import type { Db } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import type { ChangeSource } from './invoices.js';
+import { getSettings } from './settings.js';
+import { tenantByExternalRef, tenantForIdentities, type Gateway } from './tenants.js';
+
+export type Metadata = Record<string, string>;
+
+export interface GatewayCustomer {
+  gateway: Gateway;
+  external_id: string;
+  email: string | null;
+  name: string | null;
+  /** undefined keeps the stored metadata (a deleted customer arrives without it) */
+  metadata?: Metadata;
+  deleted: boolean;
+}
+
+/**
+ * Stores a customer unless a newer source already described it. Returns whether it was applied.
+ * Ties on time are broken by event id, like invoices.
+ */
+export async function upsertCustomer(db: Db, scope: Scope, customer: GatewayCustomer, source: ChangeSource): Promise<boolean> {
+  const rows = await db<{ external_id: string }[]>`
+    INSERT INTO gateway_customers (account_id, livemode, gateway, external_id, email, name, metadata, deleted,
+                                   source_time, source_event_id)
+    VALUES (${scope.accountId}, ${scope.livemode}, ${customer.gateway}, ${customer.external_id}, ${customer.email},
+            ${customer.name}, ${db.json(customer.metadata ?? {})}, ${customer.deleted}, ${source.time}, ${source.eventId})
+    ON CONFLICT (account_id, livemode, gateway, external_id) DO UPDATE SET
+      email = COALESCE(EXCLUDED.email, gateway_customers.email),
+      name = COALESCE(EXCLUDED.name, gateway_customers.name),
+      metadata = ${customer.metadata === undefined ? db`gateway_customers.metadata` : db`EXCLUDED.metadata`},
+      deleted = EXCLUDED.deleted,
+      source_time = EXCLUDED.source_time, source_event_id = EXCLUDED.source_event_id, updated_at = now()
+    WHERE (gateway_customers.source_time, COALESCE(gateway_customers.source_event_id, ''))
+        < (EXCLUDED.source_time, COALESCE(EXCLUDED.source_event_id, ''))
+    RETURNING external_id`;
+  return rows.length > 0;
+}
+
+/** The stored metadata of a customer, or null when the customer is unknown. */
+export async function customerMetadata(db: Db, scope: Scope, gateway: Gateway, externalId: string): Promise<Metadata | null> {
+  const [row] = await db<{ metadata: Metadata }[]>`
+    SELECT metadata FROM gateway_customers
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND gateway = ${gateway}
+      AND external_id = ${externalId}`;
+  return row?.metadata ?? null;
+}
+
+export interface TenantClues {
+  /** gateway identities that may carry a tenant link, strongest first (customer, then subscription) */
+  identities: (string | null | undefined)[];
+  /** the customer's metadata; null means "look up the stored customer" */
+  metadata: Metadata | null;
+  /** the customer whose stored metadata to use when `metadata` is null */
+  customerId?: string | null;
+}
+
+/** The tenant of a gateway object: a link on one of its identities, else the metadata key. */
+export async function resolveTenant(db: Db, scope: Scope, gateway: Gateway, clues: TenantClues): Promise<string | null> {
+  const linked = await tenantForIdentities(db, scope, gateway, clues.identities);
+  if (linked) return linked;
+  return tenantFromMetadata(db, scope, clues.metadata ?? (clues.customerId ? await customerMetadata(db, scope, gateway, clues.customerId) : null));
+}
+
+async function tenantFromMetadata(db: Db, scope: Scope, metadata: Metadata | null): Promise<string | null> {
+  // Settings are read only when there is metadata to match (getSettings writes its row on first use).
+  if (!metadata || Object.keys(metadata).length === 0) return null;
+  const { tenant_metadata_key: key } = await getSettings(db, scope);
+  return key ? tenantByExternalRef(db, scope, metadata[key]) : null;
+}
+
+/**
+ * After a customer's metadata changed: its invoices and events follow the tenant the metadata now
+ * names. Only for customers without a tenant link (a link always wins), and never for invoices
+ * whose subscription is linked. Returns the customer's tenant.
+ */
+export async function retenantCustomer(db: Db, scope: Scope, gateway: Gateway, customerId: string): Promise<string | null> {
+  const linked = await tenantForIdentities(db, scope, gateway, [customerId]);
+  if (linked) return linked;
+  const tenantId = await tenantFromMetadata(db, scope, await customerMetadata(db, scope, gateway, customerId));
+  const moved = await db<{ id: string }[]>`
+    UPDATE invoices i SET tenant_id = ${tenantId}, updated_at = now()
+    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.gateway = ${gateway}
+      AND i.customer_id = ${customerId} AND i.tenant_id IS DISTINCT FROM ${tenantId}::uuid
+      AND NOT EXISTS (
+        SELECT 1 FROM tenant_links l
+        WHERE l.account_id = ${scope.accountId} AND l.livemode = ${scope.livemode} AND l.gateway = ${gateway}
+          AND l.external_id = i.subscription_id)
+    RETURNING i.id`;
+  const movedIds = moved.map((r) => r.id);
+  await db`
+    UPDATE payment_events e SET tenant_id = ${tenantId}
+    WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode} AND e.gateway = ${gateway}
+      AND e.tenant_id IS DISTINCT FROM ${tenantId}::uuid
+      AND (e.invoice_id = ANY(${movedIds}::uuid[]) OR (e.invoice_id IS NULL AND e.customer_id = ${customerId}))`;
+  return tenantId;
+}

@@ -1,0 +1,259 @@
+// Stripe objects -> the gateway-neutral ledger: invoices, customers, and the refunds that count on
+// the invoice they pay. Used by the webhook handlers and by the backfill.
+import type Stripe from 'stripe';
+import type { Db } from '../../db/client.js';
+import type { Scope } from '../../domain/accounts.js';
+import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
+import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
+
+export interface InvoiceFlags {
+  payment_failed?: boolean;
+  overdue?: boolean;
+  deleted?: boolean;
+}
+
+type Ref = string | { id: string } | null | undefined;
+
+/** The id of a field that is either an id or an expanded object. */
+export const idOf = (ref: Ref): string | null => (typeof ref === 'string' ? ref : (ref?.id ?? null));
+
+/**
+ * Fields of API versions before 2025-03-31 ("basil") that the current `stripe` types no longer
+ * declare; webhook endpoints pinned to an older version still send them.
+ */
+interface LegacyInvoiceFields {
+  subscription?: Ref;
+  tax?: number | null;
+  total_tax_amounts?: { amount: number }[] | null;
+  charge?: Ref;
+  payment_intent?: Ref;
+}
+interface LegacyChargeFields {
+  invoice?: Ref;
+}
+
+const STATUSES = new Set<string>(['draft', 'open', 'paid', 'uncollectible', 'void']);
+
+function taxOf(invoice: Stripe.Invoice & LegacyInvoiceFields): number {
+  if (Array.isArray(invoice.total_taxes)) return invoice.total_taxes.reduce((sum, t) => sum + t.amount, 0);
+  if (typeof invoice.tax === 'number') return invoice.tax;
+  if (Array.isArray(invoice.total_tax_amounts)) return invoice.total_tax_amounts.reduce((sum, t) => sum + t.amount, 0);
+  return 0;
+}
+
+export function subscriptionOf(invoice: Stripe.Invoice): string | null {
+  const legacy = invoice as Stripe.Invoice & LegacyInvoiceFields;
+  return idOf(invoice.parent?.subscription_details?.subscription) ?? idOf(legacy.subscription);
+}
+
+const toDate = (seconds: number | null | undefined) => (seconds == null ? null : new Date(seconds * 1000));
+
+/** The invoice as a ledger snapshot (tenant resolved by the caller). */
+export function invoiceSnapshot(invoice: Stripe.Invoice, tenantId: string | null, flags: InvoiceFlags = {}): InvoiceSnapshot {
+  const status: InvoiceStatus = invoice.status && STATUSES.has(invoice.status) ? (invoice.status as InvoiceStatus) : 'draft';
+  return {
+    gateway: 'stripe',
+    external_id: invoice.id,
+    number: invoice.number ?? null,
+    customer_id: idOf(invoice.customer),
+    subscription_id: subscriptionOf(invoice),
+    tenant_id: tenantId,
+    currency: invoice.currency.toLowerCase(),
+    total: invoice.total,
+    tax: taxOf(invoice),
+    amount_due: invoice.amount_due,
+    amount_paid: invoice.amount_paid,
+    amount_remaining: invoice.amount_remaining,
+    status,
+    collection_method: invoice.collection_method ?? null,
+    attempt_count: invoice.attempt_count ?? 0,
+    due_date: toDate(invoice.due_date),
+    hosted_url: invoice.hosted_invoice_url ?? null,
+    pdf_url: invoice.invoice_pdf ?? null,
+    created_at: new Date(invoice.created * 1000),
+    deleted: flags.deleted,
+    payment_failed: flags.payment_failed,
+    overdue: flags.overdue,
+  };
+}
+
+/** Metadata of an expanded (not deleted) customer; null when only the id is present. */
+export function expandedCustomerMetadata(customer: Stripe.Invoice['customer'] | Stripe.Charge['customer']): Metadata | null {
+  if (!customer || typeof customer === 'string' || customer.deleted) return null;
+  return customer.metadata ?? null;
+}
+
+/** The tenant of a Stripe customer (and, if given, subscription): link, else metadata key. */
+export function stripeTenant(
+  tx: Db,
+  scope: Scope,
+  customerId: string | null,
+  subscriptionId: string | null = null,
+  metadata: Metadata | null = null,
+): Promise<string | null> {
+  return resolveTenant(tx, scope, 'stripe', { identities: [customerId, subscriptionId], metadata, customerId });
+}
+
+/** The PaymentIntents and Charges that pay an invoice (old and new payload shapes). */
+export function paymentRefsOfInvoice(invoice: Stripe.Invoice): string[] {
+  const legacy = invoice as Stripe.Invoice & LegacyInvoiceFields;
+  const refs = [idOf(legacy.charge), idOf(legacy.payment_intent)];
+  for (const p of invoice.payments?.data ?? []) refs.push(idOf(p.payment?.payment_intent), idOf(p.payment?.charge));
+  return [...new Set(refs.filter((r): r is string => !!r))];
+}
+
+/** Records that these payments (pi_… / ch_…) pay the invoice with Stripe id `invoiceExternalId`. */
+export async function recordInvoicePayments(tx: Db, scope: Scope, invoiceExternalId: string, refs: (string | null)[]) {
+  const list = refs.filter((r): r is string => !!r);
+  if (list.length === 0) return;
+  await tx`
+    INSERT INTO stripe_invoice_payments (account_id, livemode, payment_ref, invoice_external_id)
+    SELECT ${scope.accountId}, ${scope.livemode}, ref, ${invoiceExternalId} FROM unnest(${list}::text[]) AS ref
+    ON CONFLICT (account_id, livemode, payment_ref) DO NOTHING`;
+}
+
+/** Stripe ids of the invoices these payments pay. */
+export async function invoicesOfPayments(tx: Db, scope: Scope, refs: (string | null)[]): Promise<string[]> {
+  const list = refs.filter((r): r is string => !!r);
+  if (list.length === 0) return [];
+  const rows = await tx<{ invoice_external_id: string }[]>`
+    SELECT DISTINCT invoice_external_id FROM stripe_invoice_payments
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND payment_ref = ANY(${list}::text[])`;
+  return rows.map((r) => r.invoice_external_id);
+}
+
+/**
+ * Sets an invoice's amount_refunded from the refunds known for its payments. Per charge, the
+ * figure is the larger of what charge.refunded last reported (cumulative) and the sum of its
+ * single refunds that did not fail, so a charge reported both ways is counted once. Returns the
+ * invoice (ledger id and tenant) when it is stored and has known payments.
+ */
+export async function recountRefunds(
+  tx: Db,
+  scope: Scope,
+  invoiceExternalId: string,
+): Promise<{ id: string; tenant_id: string | null } | null> {
+  const a = scope.accountId;
+  const m = scope.livemode;
+  const [row] = await tx<{ id: string; tenant_id: string | null }[]>`
+    WITH refs AS (
+      SELECT payment_ref FROM stripe_invoice_payments
+      WHERE account_id = ${a} AND livemode = ${m} AND invoice_external_id = ${invoiceExternalId}
+    ), per_source AS (
+      SELECT c.charge_id AS payment, c.amount_refunded AS amount FROM stripe_charge_refunds c
+      WHERE c.account_id = ${a} AND c.livemode = ${m}
+        AND (c.charge_id IN (SELECT payment_ref FROM refs) OR c.payment_intent_id IN (SELECT payment_ref FROM refs))
+      UNION ALL
+      SELECT COALESCE(r.charge_id, r.payment_intent_id) AS payment, sum(r.amount) AS amount FROM stripe_refunds r
+      WHERE r.account_id = ${a} AND r.livemode = ${m} AND COALESCE(r.status, '') NOT IN ('failed', 'canceled')
+        AND (r.charge_id IN (SELECT payment_ref FROM refs) OR r.payment_intent_id IN (SELECT payment_ref FROM refs))
+      GROUP BY 1
+    ), per_payment AS (
+      SELECT payment, max(amount) AS amount FROM per_source GROUP BY payment
+    )
+    UPDATE invoices SET amount_refunded = (SELECT COALESCE(sum(amount), 0) FROM per_payment), updated_at = now()
+    WHERE account_id = ${a} AND livemode = ${m} AND gateway = 'stripe' AND external_id = ${invoiceExternalId}
+      AND EXISTS (SELECT 1 FROM refs)
+    RETURNING id, tenant_id`;
+  return row ?? null;
+}
+
+/** Applies an invoice to the ledger with its tenant, payments and any refunds already known. */
+export async function applyStripeInvoice(
+  tx: Db,
+  scope: Scope,
+  invoice: Stripe.Invoice,
+  source: ChangeSource,
+  flags?: { payment_failed?: boolean; overdue?: boolean; deleted?: boolean },
+): Promise<{ invoiceId: string; applied: boolean; tenantId: string | null }> {
+  const customerId = idOf(invoice.customer);
+  const tenantId = await stripeTenant(tx, scope, customerId, subscriptionOf(invoice), expandedCustomerMetadata(invoice.customer));
+  const result = await applyInvoiceSnapshot(tx, scope, invoiceSnapshot(invoice, tenantId, flags), source);
+  await recordInvoicePayments(tx, scope, invoice.id, paymentRefsOfInvoice(invoice));
+  // Refunds may have arrived before the invoice (or before its payments were known).
+  const counted = await recountRefunds(tx, scope, invoice.id);
+  let finalTenant = counted ? counted.tenant_id : tenantId;
+  if (!counted && !tenantId) {
+    // An older source keeps the stored invoice's tenant: report the one the invoice has.
+    const [row] = await tx<{ tenant_id: string | null }[]>`
+      SELECT tenant_id FROM invoices WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${result.invoiceId}`;
+    finalTenant = row?.tenant_id ?? null;
+  }
+  return { invoiceId: result.invoiceId, applied: result.applied, tenantId: finalTenant };
+}
+
+/** Stores a customer (newest source wins); a metadata change moves its unlinked invoices' tenant. */
+export async function applyStripeCustomer(
+  tx: Db,
+  scope: Scope,
+  customer: Stripe.Customer | Stripe.DeletedCustomer,
+  source: ChangeSource,
+): Promise<void> {
+  const deleted = customer.deleted === true;
+  const applied = await upsertCustomer(
+    tx,
+    scope,
+    {
+      gateway: 'stripe',
+      external_id: customer.id,
+      email: customer.deleted ? null : (customer.email ?? null),
+      name: customer.deleted ? null : (customer.name ?? null),
+      metadata: customer.deleted ? undefined : (customer.metadata ?? {}),
+      deleted,
+    },
+    source,
+  );
+  if (applied && !deleted) await retenantCustomer(tx, scope, 'stripe', customer.id);
+}
+
+/** Records a charge's cumulative refunded amount (and the refunds it lists). Returns the invoices it pays. */
+export async function applyStripeChargeRefunds(tx: Db, scope: Scope, charge: Stripe.Charge, source: ChangeSource): Promise<string[]> {
+  const paymentIntent = idOf(charge.payment_intent);
+  const legacyInvoice = idOf((charge as Stripe.Charge & LegacyChargeFields).invoice);
+  if (legacyInvoice) await recordInvoicePayments(tx, scope, legacyInvoice, [charge.id, paymentIntent]);
+  await tx`
+    INSERT INTO stripe_charge_refunds (account_id, livemode, charge_id, payment_intent_id, amount_refunded, currency,
+                                       source_time, source_event_id)
+    VALUES (${scope.accountId}, ${scope.livemode}, ${charge.id}, ${paymentIntent}, ${charge.amount_refunded},
+            ${charge.currency.toLowerCase()}, ${source.time}, ${source.eventId})
+    ON CONFLICT (account_id, livemode, charge_id) DO UPDATE SET
+      payment_intent_id = EXCLUDED.payment_intent_id, amount_refunded = EXCLUDED.amount_refunded,
+      source_time = EXCLUDED.source_time, source_event_id = EXCLUDED.source_event_id
+    WHERE (stripe_charge_refunds.source_time, COALESCE(stripe_charge_refunds.source_event_id, ''))
+        < (EXCLUDED.source_time, COALESCE(EXCLUDED.source_event_id, ''))`;
+  for (const refund of charge.refunds?.data ?? []) await storeRefund(tx, scope, refund, source, charge.id, paymentIntent);
+  return invoicesOfPayments(tx, scope, [charge.id, paymentIntent]);
+}
+
+/** Records one refund (newest source wins). Returns the invoices its payment pays. */
+export async function applyStripeRefund(tx: Db, scope: Scope, refund: Stripe.Refund, source: ChangeSource): Promise<string[]> {
+  const charge = typeof refund.charge === 'object' ? refund.charge : null;
+  const chargeId = idOf(refund.charge);
+  const paymentIntent = idOf(refund.payment_intent) ?? idOf(charge?.payment_intent);
+  const legacyInvoice = charge ? idOf((charge as Stripe.Charge & LegacyChargeFields).invoice) : null;
+  if (legacyInvoice) await recordInvoicePayments(tx, scope, legacyInvoice, [chargeId, paymentIntent]);
+  await storeRefund(tx, scope, refund, source, chargeId, paymentIntent);
+  return invoicesOfPayments(tx, scope, [chargeId, paymentIntent]);
+}
+
+async function storeRefund(
+  tx: Db,
+  scope: Scope,
+  refund: Stripe.Refund,
+  source: ChangeSource,
+  chargeId: string | null,
+  paymentIntent: string | null,
+) {
+  await tx`
+    INSERT INTO stripe_refunds (account_id, livemode, refund_id, charge_id, payment_intent_id, amount, currency, status,
+                                source_time, source_event_id)
+    VALUES (${scope.accountId}, ${scope.livemode}, ${refund.id}, ${chargeId}, ${paymentIntent}, ${refund.amount},
+            ${refund.currency.toLowerCase()}, ${refund.status}, ${source.time}, ${source.eventId})
+    ON CONFLICT (account_id, livemode, refund_id) DO UPDATE SET
+      charge_id = COALESCE(EXCLUDED.charge_id, stripe_refunds.charge_id),
+      payment_intent_id = COALESCE(EXCLUDED.payment_intent_id, stripe_refunds.payment_intent_id),
+      amount = EXCLUDED.amount, status = EXCLUDED.status,
+      source_time = EXCLUDED.source_time, source_event_id = EXCLUDED.source_event_id
+    WHERE (stripe_refunds.source_time, COALESCE(stripe_refunds.source_event_id, ''))
+        < (EXCLUDED.source_time, COALESCE(EXCLUDED.source_event_id, ''))`;
+}
