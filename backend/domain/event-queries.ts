@@ -1,0 +1,138 @@
+// Read side of the payment-event log: the filtered, keyset-paginated list (newest occurrence first)
+// and one event with its payload. Replay itself lives with the pipeline (events.ts).
+import type { Db } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import { notFound } from './errors.js';
+import type { TenantRef } from './invoice-queries.js';
+import type { InvoiceStatus } from './invoices.js';
+import { decodeCursor, page } from './pagination.js';
+import { isUuid, type Gateway } from './tenants.js';
+
+export interface EventInvoiceRef {
+  id: string;
+  number: string | null;
+  total: number;
+  currency: string;
+  status: InvoiceStatus;
+  past_due: boolean;
+}
+
+export interface PaymentEvent {
+  id: string;
+  gateway: Gateway;
+  type: string;
+  event_id: string;
+  tenant: TenantRef | null;
+  processed: boolean;
+  ignored: boolean;
+  error: string | null;
+  received_at: Date;
+  occurred_at: Date;
+  /** the linked invoice; null when none, or when it was a deleted draft */
+  invoice: EventInvoiceRef | null;
+}
+
+export interface PaymentEventDetail extends PaymentEvent {
+  object_id: string | null;
+  customer_id: string | null;
+  processed_at: Date | null;
+  payload: unknown;
+}
+
+type EventRow = Omit<PaymentEvent, 'tenant' | 'invoice'> & {
+  tenant_id: string | null;
+  tenant_name: string | null;
+  invoice_id: string | null;
+  invoice_number: string | null;
+  invoice_total: number | null;
+  invoice_currency: string | null;
+  invoice_status: InvoiceStatus | null;
+  invoice_past_due: boolean | null;
+};
+
+function toEvent<R extends EventRow>(row: R) {
+  const {
+    tenant_id,
+    tenant_name,
+    invoice_id,
+    invoice_number,
+    invoice_total,
+    invoice_currency,
+    invoice_status,
+    invoice_past_due,
+    ...rest
+  } = row;
+  return {
+    ...rest,
+    tenant: tenant_id && tenant_name !== null ? { id: tenant_id, name: tenant_name } : null,
+    invoice:
+      invoice_id && invoice_status
+        ? {
+            id: invoice_id,
+            number: invoice_number,
+            total: invoice_total ?? 0,
+            currency: invoice_currency ?? '',
+            status: invoice_status,
+            past_due: !!invoice_past_due,
+          }
+        : null,
+  };
+}
+
+/** Columns of an event item, from `payment_events e` joined to its tenant `t` and invoice `i`. */
+const itemColumns = (db: Db) => db`
+  e.id, e.gateway, e.type, e.event_id, e.tenant_id, t.name AS tenant_name, e.processed, e.ignored, e.error,
+  e.received_at, e.occurred_at, i.id AS invoice_id, i.number AS invoice_number, i.total AS invoice_total,
+  i.currency AS invoice_currency, i.status AS invoice_status, i.past_due AS invoice_past_due`;
+
+const joins = (db: Db) => db`
+  LEFT JOIN tenants t ON t.id = e.tenant_id AND t.account_id = e.account_id AND t.livemode = e.livemode
+  LEFT JOIN invoices i ON i.id = e.invoice_id AND i.account_id = e.account_id AND i.livemode = e.livemode
+    AND NOT i.deleted`;
+
+export interface EventFilters {
+  limit: number;
+  cursor?: string;
+  gateway?: Gateway;
+  type?: string;
+  tenant_id?: string;
+  /** occurred_at bounds: from inclusive, to exclusive */
+  from?: Date;
+  to?: Date;
+  /** true: processed (ignored ones included); false: processing failed */
+  processed?: boolean;
+}
+
+export async function listEvents(
+  db: Db,
+  scope: Scope,
+  filters: EventFilters,
+): Promise<{ data: PaymentEvent[]; next_cursor: string | null }> {
+  const after = decodeCursor(filters.cursor);
+  const rows = await db<EventRow[]>`
+    SELECT ${itemColumns(db)}
+    FROM payment_events e ${joins(db)}
+    WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode}
+      ${filters.gateway ? db`AND e.gateway = ${filters.gateway}` : db``}
+      ${filters.type ? db`AND e.type = ${filters.type}` : db``}
+      ${filters.tenant_id ? db`AND e.tenant_id = ${filters.tenant_id}` : db``}
+      ${filters.from ? db`AND e.occurred_at >= ${filters.from}` : db``}
+      ${filters.to ? db`AND e.occurred_at < ${filters.to}` : db``}
+      ${filters.processed === undefined ? db`` : db`AND e.processed = ${filters.processed}`}
+      ${after ? db`AND (e.occurred_at, e.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+    ORDER BY e.occurred_at DESC, e.id DESC
+    LIMIT ${filters.limit + 1}`;
+  const result = page(rows, filters.limit, (r) => r.occurred_at);
+  return { data: result.data.map(toEvent), next_cursor: result.next_cursor };
+}
+
+/** One event of the scope with its payload and linked invoice; else not_found. */
+export async function getEventDetail(db: Db, scope: Scope, id: string): Promise<PaymentEventDetail> {
+  if (!isUuid(id)) throw notFound('event');
+  const [row] = await db<(EventRow & Pick<PaymentEventDetail, 'object_id' | 'customer_id' | 'processed_at' | 'payload'>)[]>`
+    SELECT ${itemColumns(db)}, e.object_id, e.customer_id, e.processed_at, e.payload
+    FROM payment_events e ${joins(db)}
+    WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode} AND e.id = ${id}`;
+  if (!row) throw notFound('event');
+  return toEvent(row);
+}

@@ -1,0 +1,167 @@
+// Read side of the invoice ledger: the filtered, keyset-paginated list and one invoice with its
+// history and events. Deleted drafts are left out everywhere (they no longer exist at the gateway).
+import type { Db } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import { notFound } from './errors.js';
+import type { DisplayStatus, InvoiceStatus } from './invoices.js';
+import { decodeCursor, page } from './pagination.js';
+import { isUuid, type Gateway } from './tenants.js';
+
+const DAY_MS = 86_400_000;
+
+export interface PastDueFacts {
+  past_due: boolean;
+  due_date: Date | null;
+  past_due_since: Date | null;
+}
+
+/**
+ * Whole days (24 h, UTC) an invoice has been past due at `now`: counted from its due date, or, when
+ * it has none yet to pass (an automatic payment failed), from when it became past due. 0 when not past due.
+ */
+export function daysPastDue(inv: PastDueFacts, now: Date): number {
+  if (!inv.past_due) return 0;
+  const since = inv.due_date && inv.due_date <= now ? inv.due_date : inv.past_due_since;
+  if (!since) return 0;
+  return Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS));
+}
+
+/** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
+export const containsPattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+
+export interface TenantRef {
+  id: string;
+  name: string;
+}
+
+export interface Invoice {
+  id: string;
+  gateway: Gateway;
+  external_id: string;
+  number: string | null;
+  tenant: TenantRef | null;
+  customer_id: string | null;
+  currency: string;
+  total: number;
+  tax: number;
+  amount_due: number;
+  amount_paid: number;
+  amount_remaining: number;
+  amount_refunded: number;
+  status: InvoiceStatus;
+  past_due: boolean;
+  days_past_due: number;
+  due_date: Date | null;
+  created_at: Date;
+  hosted_url: string | null;
+  pdf_url: string | null;
+}
+
+export interface InvoiceHistoryEntry {
+  from_status: DisplayStatus | null;
+  to_status: DisplayStatus;
+  at: Date;
+  source: string;
+  note: string | null;
+}
+
+export interface InvoiceEventRef {
+  id: string;
+  type: string;
+  gateway: Gateway;
+  occurred_at: Date;
+  processed: boolean;
+}
+
+export interface InvoiceDetail extends Invoice {
+  subscription_id: string | null;
+  collection_method: string | null;
+  attempt_count: number;
+  history: InvoiceHistoryEntry[];
+  events: InvoiceEventRef[];
+}
+
+type InvoiceRow = Omit<Invoice, 'tenant' | 'days_past_due'> & {
+  tenant_id: string | null;
+  tenant_name: string | null;
+  past_due_since: Date | null;
+};
+
+function toInvoice<R extends InvoiceRow>(row: R, now: Date) {
+  const { tenant_id, tenant_name, past_due_since, ...rest } = row;
+  return {
+    ...rest,
+    tenant: tenant_id && tenant_name !== null ? { id: tenant_id, name: tenant_name } : null,
+    days_past_due: daysPastDue(row, now),
+  };
+}
+
+/** Columns of an invoice item, from `invoices i` joined to its tenant `t`. */
+const itemColumns = (db: Db) => db`
+  i.id, i.gateway, i.external_id, i.number, i.tenant_id, t.name AS tenant_name, i.customer_id, i.currency,
+  i.total, i.tax, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_refunded, i.status, i.past_due,
+  i.past_due_since, i.due_date, i.created_at, i.hosted_url, i.pdf_url`;
+
+const tenantJoin = (db: Db) => db`
+  LEFT JOIN tenants t ON t.id = i.tenant_id AND t.account_id = i.account_id AND t.livemode = i.livemode`;
+
+export interface InvoiceFilters {
+  limit: number;
+  cursor?: string;
+  tenant_id?: string;
+  /** `open` includes past-due invoices; `past_due` is only those */
+  status?: DisplayStatus;
+  gateway?: Gateway;
+  /** created_at bounds: from inclusive, to exclusive */
+  from?: Date;
+  to?: Date;
+  q?: string;
+}
+
+export async function listInvoices(
+  db: Db,
+  scope: Scope,
+  filters: InvoiceFilters,
+  now: Date,
+): Promise<{ data: Invoice[]; next_cursor: string | null }> {
+  const after = decodeCursor(filters.cursor);
+  const q = filters.q ? containsPattern(filters.q) : null;
+  const status = filters.status;
+  const rows = await db<InvoiceRow[]>`
+    SELECT ${itemColumns(db)}
+    FROM invoices i ${tenantJoin(db)}
+    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
+      ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
+      ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
+      ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
+      ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
+      ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
+      ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})` : db``}
+      ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+    ORDER BY i.created_at DESC, i.id DESC
+    LIMIT ${filters.limit + 1}`;
+  const result = page(rows, filters.limit, (r) => r.created_at);
+  return { data: result.data.map((r) => toInvoice(r, now)), next_cursor: result.next_cursor };
+}
+
+const INVOICE_EVENTS = 20;
+
+/** One invoice of the scope with its history (oldest first) and latest events; else not_found. */
+export async function getInvoiceDetail(db: Db, scope: Scope, id: string, now: Date): Promise<InvoiceDetail> {
+  if (!isUuid(id)) throw notFound('invoice');
+  const [row] = await db<(InvoiceRow & Pick<InvoiceDetail, 'subscription_id' | 'collection_method' | 'attempt_count'>)[]>`
+    SELECT ${itemColumns(db)}, i.subscription_id, i.collection_method, i.attempt_count
+    FROM invoices i ${tenantJoin(db)}
+    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.id = ${id} AND NOT i.deleted`;
+  if (!row) throw notFound('invoice');
+  const history = await db<InvoiceHistoryEntry[]>`
+    SELECT from_status, to_status, at, source, note FROM invoice_history
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${id}
+    ORDER BY at, id`;
+  const events = await db<InvoiceEventRef[]>`
+    SELECT id, type, gateway, occurred_at, processed FROM payment_events
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${id}
+    ORDER BY occurred_at DESC, id DESC
+    LIMIT ${INVOICE_EVENTS}`;
+  return { ...toInvoice(row, now), history, events };
+}

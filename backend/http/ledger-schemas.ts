@@ -1,0 +1,188 @@
+// Request and response schemas of the ledger's read API (invoices, events, stats). Their inferred
+// types are imported type-only by the Stripe App, so the exported type names are part of the contract.
+import { z } from '@hono/zod-openapi';
+import { GatewaySchema, ListQuery } from './schemas.js';
+
+const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-01T12:00:00.000Z' });
+const money = z.number().int().openapi({ description: 'integer amount in the minor unit of `currency`' });
+const currency = z.string().openapi({ description: 'lowercase ISO 4217 code', example: 'usd' });
+
+// --- query parameters -------------------------------------------------------------------------
+
+const uuid = z.uuid({ error: 'must be a uuid' });
+
+/** A date (YYYY-MM-DD, midnight UTC) or a date-time with Z or an offset, parsed to a Date. */
+const instant = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with offset',
+  })
+  .transform((s) => new Date(s))
+  .openapi({ type: 'string', example: '2026-01-01' });
+
+const dateRange = {
+  from: instant.optional().openapi({ description: 'inclusive lower bound (ISO date or date-time)' }),
+  to: instant.optional().openapi({ description: 'exclusive upper bound (ISO date or date-time)' }),
+};
+
+const fromNotAfterTo = (v: { from?: Date; to?: Date }, ctx: z.RefinementCtx) => {
+  if (v.from && v.to && v.from > v.to) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from' });
+  }
+};
+
+export const InvoiceStatusFilter = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due']);
+
+export const InvoiceListQuery = ListQuery.extend({
+  tenant_id: uuid.optional(),
+  status: InvoiceStatusFilter.optional().openapi({
+    description: '`open` lists every open invoice, past due or not; `past_due` only the open ones that are past due',
+  }),
+  gateway: GatewaySchema.optional(),
+  ...dateRange,
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .openapi({ description: 'case-insensitive substring of the number, external id or customer id' }),
+}).superRefine(fromNotAfterTo);
+
+export const EventListQuery = ListQuery.extend({
+  gateway: GatewaySchema.optional(),
+  type: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'an event type is letters, digits, "_", "." or "-"')
+    .optional()
+    .openapi({ example: 'invoice.paid' }),
+  tenant_id: uuid.optional(),
+  ...dateRange,
+  processed: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ type: 'string', enum: ['true', 'false'], description: '`false`: events whose processing failed (see `error`)' }),
+}).superRefine(fromNotAfterTo);
+
+export const StatsQuery = z
+  .object({ tenant_id: uuid.optional(), ...dateRange })
+  .superRefine(fromNotAfterTo);
+
+export const IdParams = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' } }) });
+
+// --- responses --------------------------------------------------------------------------------
+
+const TenantRefSchema = z.object({ id: z.string(), name: z.string() }).nullable();
+const statusEnum = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
+
+export const InvoiceSchema = z
+  .object({
+    id: z.string(),
+    gateway: GatewaySchema,
+    external_id: z.string(),
+    number: z.string().nullable(),
+    tenant: TenantRefSchema,
+    customer_id: z.string().nullable(),
+    currency,
+    total: money,
+    tax: money,
+    amount_due: money,
+    amount_paid: money,
+    amount_remaining: money,
+    amount_refunded: money,
+    status: statusEnum.openapi({ description: 'the gateway status; a past-due invoice is `open` with `past_due`' }),
+    past_due: z.boolean(),
+    days_past_due: z.number().int().openapi({
+      description:
+        'whole days (24 h, UTC) since the due date, or since the failed payment when there is none; 0 when not past due',
+    }),
+    due_date: timestamp.nullable(),
+    created_at: timestamp,
+    hosted_url: z.string().nullable(),
+    pdf_url: z.string().nullable(),
+  })
+  .openapi('Invoice');
+
+export const HistoryEntrySchema = z
+  .object({
+    from_status: z.string().nullable(),
+    to_status: z.string().openapi({ description: 'an invoice status, or `past_due`' }),
+    at: timestamp,
+    source: z.string().openapi({ description: '`event:<id>`, `user:<id>` or `job:<name>`' }),
+    note: z.string().nullable(),
+  })
+  .openapi('HistoryEntry');
+
+const InvoiceEventSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  gateway: GatewaySchema,
+  occurred_at: timestamp,
+  processed: z.boolean(),
+});
+
+export const InvoiceDetailSchema = InvoiceSchema.extend({
+  subscription_id: z.string().nullable(),
+  collection_method: z.string().nullable(),
+  attempt_count: z.number().int(),
+  history: z.array(HistoryEntrySchema).openapi({ description: 'oldest first' }),
+  events: z.array(InvoiceEventSchema).openapi({ description: 'the latest 20 events of the invoice, newest first' }),
+}).openapi('InvoiceDetail');
+
+const InvoiceRefSchema = z
+  .object({ id: z.string(), number: z.string().nullable(), total: money, currency, status: statusEnum, past_due: z.boolean() })
+  .nullable();
+
+export const EventSchema = z
+  .object({
+    id: z.string(),
+    gateway: GatewaySchema,
+    type: z.string(),
+    event_id: z.string().openapi({ description: 'the gateway’s event id' }),
+    tenant: TenantRefSchema,
+    processed: z.boolean(),
+    ignored: z.boolean().openapi({ description: 'stored but not acted on (an event type the ledger does not use)' }),
+    error: z.string().nullable().openapi({ description: 'why processing failed; the event can be replayed' }),
+    received_at: timestamp,
+    occurred_at: timestamp,
+    invoice: InvoiceRefSchema,
+  })
+  .openapi('Event');
+
+export const EventDetailSchema = EventSchema.extend({
+  object_id: z.string().nullable(),
+  customer_id: z.string().nullable(),
+  processed_at: timestamp.nullable(),
+  payload: z.unknown().openapi({ description: 'the event as the gateway sent it' }),
+}).openapi('EventDetail');
+
+export const StatsSchema = z
+  .object({
+    currencies: z.array(
+      z.object({
+        currency,
+        total_revenue: money.openapi({ description: 'sum of amount_paid of paid invoices' }),
+        total_refunded: money.openapi({ description: 'sum of amount_refunded' }),
+        pending_amount: money.openapi({ description: 'sum of amount_remaining of open invoices' }),
+        invoice_count: z.number().int(),
+      }),
+    ),
+    invoice_count: z.number().int().openapi({ description: 'invoices in scope, all currencies' }),
+    monthly: z
+      .array(z.object({ month: z.string().openapi({ example: '2026-03' }), currency, revenue: money }))
+      .openapi({
+        description:
+          'amount_paid of paid invoices per calendar month (UTC) of their created_at, per currency: the 12 months ' +
+          'ending with the month of `to` (or now), cut at `from`; every month listed for each currency with revenue',
+      }),
+  })
+  .openapi('Stats');
+
+export type InvoiceResponse = z.infer<typeof InvoiceSchema>;
+export type InvoiceDetailResponse = z.infer<typeof InvoiceDetailSchema>;
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type EventResponse = z.infer<typeof EventSchema>;
+export type EventDetailResponse = z.infer<typeof EventDetailSchema>;
+export type StatsResponse = z.infer<typeof StatsSchema>;
+export type InvoiceListParams = z.input<typeof InvoiceListQuery>;
+export type EventListParams = z.input<typeof EventListQuery>;
+export type StatsParams = z.input<typeof StatsQuery>;
