@@ -10,6 +10,9 @@ import { router } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { tenantRoutes } from './http/routes/tenants.js';
+import { invoiceRoutes } from './http/routes/invoices.js';
+import { eventRoutes } from './http/routes/events.js';
+import { statsRoutes } from './http/routes/stats.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -42,6 +45,9 @@ export function createApp(deps: Deps) {
   app.route('/', healthRoutes());
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
+  app.route('/api', invoiceRoutes());
+  app.route('/api', eventRoutes());
+  app.route('/api', statsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',
