@@ -1,0 +1,129 @@
+import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
+import { daysPastDue, getInvoiceDetail, listInvoices } from '../../../backend/domain/invoice-queries.js';
+import { newAccountId, testSql } from '../../support/app-harness.js';
+import { seedEvent, seedInvoice } from '../../support/ledger-seed.js';
+
+const sql = testSql();
+const NOW = new Date('2026-03-01T00:00:00Z');
+const t = (iso: string) => new Date(iso);
+
+async function newScope(livemode = false): Promise<Scope> {
+  const scope = { accountId: newAccountId(), livemode };
+  await ensureAccount(sql, scope.accountId);
+  return scope;
+}
+
+describe('daysPastDue', () => {
+  const facts = (over: Partial<Parameters<typeof daysPastDue>[0]>) => ({
+    past_due: true,
+    due_date: null,
+    past_due_since: null,
+    ...over,
+  });
+
+  it('is 0 for an invoice that is not past due, whatever its due date', () => {
+    expect(daysPastDue(facts({ past_due: false, due_date: t('2025-01-01T00:00:00Z') }), NOW)).toBe(0);
+  });
+
+  it('counts whole 24-hour days since the due date', () => {
+    expect(daysPastDue(facts({ due_date: t('2026-02-01T00:00:00Z') }), NOW)).toBe(28);
+    expect(daysPastDue(facts({ due_date: t('2026-02-27T00:00:01Z') }), NOW)).toBe(1);
+    expect(daysPastDue(facts({ due_date: t('2026-02-28T00:00:01Z') }), NOW)).toBe(0);
+    expect(daysPastDue(facts({ due_date: t('2025-12-01T00:00:00Z') }), NOW)).toBe(90);
+  });
+
+  it('counts from when it became past due when there is no due date (failed payment)', () => {
+    expect(daysPastDue(facts({ past_due_since: t('2026-02-20T06:00:00Z') }), NOW)).toBe(8);
+  });
+
+  it('counts from the failed payment when the due date is still ahead', () => {
+    const f = facts({ due_date: t('2026-03-10T00:00:00Z'), past_due_since: t('2026-02-26T00:00:00Z') });
+    expect(daysPastDue(f, NOW)).toBe(3);
+  });
+});
+
+describe('listInvoices', () => {
+  it('pages through ties of created_at without duplicates or gaps, newest first', async () => {
+    const scope = await newScope();
+    const same = t('2026-01-20T10:00:00Z');
+    const created = [
+      t('2026-01-10T00:00:00Z'),
+      same,
+      same,
+      same,
+      same,
+      t('2026-01-25T00:00:00Z'),
+      t('2026-01-05T00:00:00Z'),
+    ];
+    const ids = [];
+    for (const created_at of created) ids.push(await seedInvoice(sql, scope, { created_at }));
+
+    const seen: { id: string; created_at: Date }[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listInvoices(sql, scope, { limit: 2, cursor }, NOW);
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data);
+      cursor = page.next_cursor ?? undefined;
+      pages++;
+    } while (cursor);
+
+    expect(pages).toBe(4);
+    expect(new Set(seen.map((i) => i.id)).size).toBe(7);
+    expect([...seen.map((i) => i.id)].sort()).toEqual([...ids].sort());
+    // created_at DESC, then id DESC among the four of the same instant
+    const expected = [...seen].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1));
+    expect(seen.map((i) => i.id)).toEqual(expected.map((i) => i.id));
+  });
+
+  it('leaves out deleted drafts', async () => {
+    const scope = await newScope();
+    const kept = await seedInvoice(sql, scope, { status: 'draft' });
+    const gone = await seedInvoice(sql, scope, { status: 'draft', deleted: true });
+    const { data } = await listInvoices(sql, scope, { limit: 25 }, NOW);
+    expect(data.map((i) => i.id)).toEqual([kept]);
+    await expect(getInvoiceDetail(sql, scope, gone, NOW)).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
+
+describe('getInvoiceDetail', () => {
+  it('answers the invoice with its history oldest first and its latest 20 events newest first', async () => {
+    const scope = await newScope();
+    const base = { external_id: 'in_hist', created_at: t('2026-01-01T00:00:00Z'), due_date: t('2026-02-01T00:00:00Z') };
+    const id = await seedInvoice(sql, scope, { ...base, status: 'draft' }, { time: t('2026-01-01T00:00:00Z') });
+    await seedInvoice(sql, scope, { ...base, status: 'open' }, { time: t('2026-01-02T00:00:00Z'), eventId: 'evt_fin' });
+    await seedInvoice(sql, scope, { ...base, status: 'open', payment_failed: true, attempt_count: 1 }, {
+      time: t('2026-01-03T00:00:00Z'),
+      eventId: 'evt_fail',
+    });
+    await seedInvoice(sql, scope, { ...base, status: 'paid', amount_paid: 1000, amount_remaining: 0, attempt_count: 2 }, {
+      time: t('2026-01-04T00:00:00Z'),
+      eventId: 'evt_paid',
+    });
+    for (let i = 0; i < 22; i++) {
+      await seedEvent(sql, scope, { occurred_at: new Date(t('2026-01-01T00:00:00Z').getTime() + i * 60_000), invoice_id: id });
+    }
+
+    const detail = await getInvoiceDetail(sql, scope, id, NOW);
+    expect(detail).toMatchObject({ id, status: 'paid', past_due: false, days_past_due: 0, attempt_count: 2, amount_paid: 1000 });
+    expect(detail.history.map((h) => [h.from_status, h.to_status, h.source, h.note])).toEqual([
+      [null, 'draft', expect.stringMatching(/^event:evt_/), null],
+      ['draft', 'open', 'event:evt_fin', null],
+      ['open', 'past_due', 'event:evt_fail', 'payment failed'],
+      ['past_due', 'paid', 'event:evt_paid', null],
+    ]);
+    expect(detail.events).toHaveLength(20);
+    expect(detail.events[0].occurred_at).toEqual(new Date(t('2026-01-01T00:00:00Z').getTime() + 21 * 60_000));
+    expect(detail.events[19].occurred_at).toEqual(new Date(t('2026-01-01T00:00:00Z').getTime() + 2 * 60_000));
+  });
+
+  it('answers not_found for another account, the other mode, and ids that are not uuids', async () => {
+    const scope = await newScope();
+    const id = await seedInvoice(sql, scope);
+    const other = await newScope();
+    await expect(getInvoiceDetail(sql, other, id, NOW)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(getInvoiceDetail(sql, { ...scope, livemode: true }, id, NOW)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(getInvoiceDetail(sql, scope, 'in_123', NOW)).rejects.toMatchObject({ kind: 'not_found' });
+  });
+});
