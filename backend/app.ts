@@ -13,6 +13,7 @@ import { tenantRoutes } from './http/routes/tenants.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
 import { eventRoutes } from './http/routes/events.js';
 import { statsRoutes } from './http/routes/stats.js';
+import { stripeWebhookRoutes } from './gateways/stripe/webhook-route.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,6 +44,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', appAuth());
 
   app.route('/', healthRoutes());
+  app.route('/', stripeWebhookRoutes()); // signed by Stripe, outside /api auth
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
   app.route('/api', invoiceRoutes());
