@@ -1,0 +1,39 @@
+// Decimal money strings (PayPal's "29.00", "-5.5", "1000") -> integer minor units, by the
+// currency's ISO 4217 exponent (JPY 0, EUR 2, KWD 3). Pure string arithmetic: no floating point.
+import { invalid } from './errors.js';
+
+const DECIMAL = /^(-)?(\d{1,18})(?:\.(\d{1,18}))?$/;
+const KNOWN = new Set(Intl.supportedValuesOf('currency'));
+
+/** Lowercase ISO code of a known currency; anything else is an `invalid` domain error. */
+export function normalizeCurrency(code: unknown): string {
+  if (typeof code !== 'string' || !/^[A-Za-z]{3}$/.test(code) || !KNOWN.has(code.toUpperCase())) {
+    throw invalid(`unknown currency ${JSON.stringify(code)}`);
+  }
+  return code.toLowerCase();
+}
+
+/** Digits after the decimal point for `currency` (ISO 4217, as the runtime's ICU data has them). */
+export function currencyExponent(currency: string): number {
+  const code = normalizeCurrency(currency).toUpperCase();
+  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/**
+ * "29.00" EUR -> 2900, "1000" JPY -> 1000, "1.234" KWD -> 1234. More decimals than the currency
+ * has (unless they are zeros), empty or non-numeric strings, and values past 2^53 are refused.
+ */
+export function toMinorUnits(value: unknown, currency: string): number {
+  const exponent = currencyExponent(currency);
+  const m = typeof value === 'string' ? DECIMAL.exec(value.trim()) : null;
+  if (!m) throw invalid(`amount ${JSON.stringify(value)} is not a decimal number`);
+  const [, sign, whole, fraction = ''] = m;
+  const extra = fraction.slice(exponent);
+  if (/[^0]/.test(extra)) {
+    throw invalid(`amount ${value} has more decimals than ${currency.toUpperCase()} allows (${exponent})`);
+  }
+  const minor = BigInt(whole + fraction.slice(0, exponent).padEnd(exponent, '0'));
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`amount ${value} is too large`);
+  const n = Number(minor);
+  return sign && n !== 0 ? -n : n;
+}
