@@ -1,0 +1,220 @@
+// The one API client of the app: every request is signed with fetchStripeSignature() and carries
+// the contract's headers (stripe-signature, stripe-user-id, stripe-account-id, stripe-mode); the
+// backend's base URL comes from the manifest's constants.BACKEND_URL. Response types are imported
+// type-only from the backend, so a contract change fails the type check.
+import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
+import type {
+  ActionResult,
+  EventDetailResponse,
+  EventResponse,
+  InvoiceDetailResponse,
+  InvoiceResponse,
+  List,
+  OneTimeInvoiceRequest,
+  OneTimeInvoiceResponse,
+  PastDueResponse,
+  SettingsResponse,
+  SettingsUpdate,
+  StatsResponse,
+  SyncRunResponse,
+  TenantLinkResponse,
+  TenantResponse,
+} from './contract';
+
+export type {
+  EventDetailResponse,
+  EventResponse,
+  InvoiceDetailResponse,
+  InvoiceResponse,
+  List,
+  OneTimeInvoiceRequest,
+  OneTimeInvoiceResponse,
+  PastDueResponse,
+  SettingsResponse,
+  SettingsUpdate,
+  StatsResponse,
+  SyncRunResponse,
+  TenantLinkResponse,
+  TenantResponse,
+};
+
+export type Gateway = 'stripe' | 'paypal';
+export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due';
+export type InvoiceAction = 'retry' | 'void' | 'mark-uncollectible' | 'send-reminder';
+
+export interface PageParams {
+  limit?: number;
+  cursor?: string | null;
+}
+export interface DateParams {
+  from?: string;
+  to?: string;
+}
+export interface InvoiceFilters extends DateParams {
+  tenant_id?: string;
+  status?: InvoiceStatusFilter;
+  gateway?: Gateway;
+  q?: string;
+}
+export interface EventFilters extends DateParams {
+  gateway?: Gateway;
+  type?: string;
+  tenant_id?: string;
+  processed?: boolean;
+}
+export interface StatsFilters extends DateParams {
+  tenant_id?: string;
+}
+
+/** One field's validation message from a 400 answer. */
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** A failed call: the backend's {error:{code,message,request_id}} or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId: string | null = null,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Context = Pick<ExtensionContextValue, 'userContext' | 'environment'>;
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+/** The backend's base URL from the manifest's constants, without a trailing slash. */
+export function backendUrl(environment: Context['environment']): string {
+  const constants = environment.constants as { BACKEND_URL?: unknown } | null | undefined;
+  const url = constants?.BACKEND_URL;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
+    throw new ApiError(0, 'not_configured', 'The app has no BACKEND_URL constant in its manifest.');
+  }
+  return url.replace(/\/+$/, '');
+}
+
+function queryString(query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+async function readError(res: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  const error = (body as { error?: { code?: string; message?: string; request_id?: string | null; details?: unknown } })
+    ?.error;
+  const issues = Array.isArray(error?.details)
+    ? (error.details as FieldIssue[]).filter((i) => typeof i?.message === 'string')
+    : [];
+  return new ApiError(
+    res.status,
+    error?.code ?? 'http_error',
+    error?.message ?? `The backend answered ${res.status}.`,
+    error?.request_id ?? null,
+    issues,
+  );
+}
+
+export function createApiClient(context: Context) {
+  const { userContext, environment } = context;
+
+  async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const url = `${backendUrl(environment)}/api${path}${queryString(options.query)}`;
+    const signature = await fetchStripeSignature();
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: {
+          'stripe-signature': signature,
+          'stripe-user-id': userContext.id ?? '',
+          'stripe-account-id': userContext.account.id,
+          'stripe-mode': environment.mode,
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      });
+    } catch (err) {
+      throw new ApiError(0, 'network_error', `Could not reach the backend: ${(err as Error).message}`);
+    }
+    if (!res.ok) throw await readError(res);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  const id = encodeURIComponent;
+
+  return {
+    stats: (filters: StatsFilters = {}) => request<StatsResponse>('GET', '/stats', { query: { ...filters } }),
+
+    listInvoices: (filters: InvoiceFilters & PageParams = {}) =>
+      request<List<InvoiceResponse>>('GET', '/invoices', { query: { ...filters } }),
+    getInvoice: (invoiceId: string) => request<InvoiceDetailResponse>('GET', `/invoices/${id(invoiceId)}`),
+    /** The ledger invoice of a gateway invoice id (the Dashboard gives the Stripe id in_…), or null. */
+    async findInvoiceByExternalId(externalId: string): Promise<InvoiceResponse | null> {
+      const page = await request<List<InvoiceResponse>>('GET', '/invoices', { query: { q: externalId, limit: 100 } });
+      return page.data.find((inv) => inv.external_id === externalId) ?? null;
+    },
+    invoiceAction: (invoiceId: string, action: InvoiceAction) =>
+      request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {} }),
+    createOneTimeInvoices: (body: OneTimeInvoiceRequest) =>
+      request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body }),
+
+    listEvents: (filters: EventFilters & PageParams = {}) =>
+      request<List<EventResponse>>('GET', '/events', { query: { ...filters } }),
+    getEvent: (eventId: string) => request<EventDetailResponse>('GET', `/events/${id(eventId)}`),
+
+    pastDue: (page: PageParams = {}) => request<PastDueResponse>('GET', '/past-due', { query: { ...page } }),
+
+    listTenants: (params: { q?: string } & PageParams = {}) =>
+      request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),
+    getTenant: (tenantId: string) => request<TenantResponse>('GET', `/tenants/${id(tenantId)}`),
+    createTenant: (body: { name: string; external_ref?: string | null }) =>
+      request<TenantResponse>('POST', '/tenants', { body }),
+    updateTenant: (tenantId: string, body: { name?: string; external_ref?: string | null }) =>
+      request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
+    addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
+      request<TenantLinkResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
+    removeLink: (tenantId: string, linkId: string) =>
+      request<void>('DELETE', `/tenants/${id(tenantId)}/links/${id(linkId)}`),
+    /**
+     * The tenant linked to a gateway identity (e.g. a Stripe customer), or null. The tenants list
+     * has no link filter, so this pages through the tenants and their links.
+     */
+    async findTenantByLink(gateway: Gateway, externalId: string): Promise<TenantResponse | null> {
+      let cursor: string | null = null;
+      do {
+        const page: List<TenantResponse> = await request<List<TenantResponse>>('GET', '/tenants', {
+          query: { limit: 100, cursor },
+        });
+        const hit = page.data.find((t) => t.links.some((l) => l.gateway === gateway && l.external_id === externalId));
+        if (hit) return hit;
+        cursor = page.next_cursor;
+      } while (cursor);
+      return null;
+    },
+
+    getSettings: () => request<SettingsResponse>('GET', '/settings'),
+    updateSettings: (body: SettingsUpdate) => request<SettingsResponse>('PUT', '/settings', { body }),
+
+    syncStatus: () => request<SyncRunResponse | null>('GET', '/sync'),
+    startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
+  };
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;

@@ -1,0 +1,21 @@
+// The backend's response types, imported type-only so a contract change fails the app's type
+// check. The only file of the app that reaches into backend/ (the upload bundle replaces it with a
+// snapshot of these types; see stripe-app/scripts/bundle.ts).
+export type {
+  List,
+  SettingsResponse,
+  SettingsUpdate,
+  TenantLinkResponse,
+  TenantResponse,
+} from '../../../backend/http/schemas';
+export type {
+  EventDetailResponse,
+  EventResponse,
+  HistoryEntry,
+  InvoiceDetailResponse,
+  InvoiceResponse,
+  StatsResponse,
+} from '../../../backend/http/ledger-schemas';
+export type { OneTimeInvoiceRequest, OneTimeInvoiceResponse } from '../../../backend/http/action-schemas';
+export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
+export type { ActionResult, SyncRunResponse } from './pending-types';

@@ -1,0 +1,56 @@
+// The four revenue cards, once per currency (amounts of different currencies are never added).
+import { BarChart, Box } from '@stripe/ui-extension-sdk/ui';
+import type { StatsResponse } from '../api/client';
+import { formatMonth, formatMoney, toMajorUnits } from '../format';
+import { Empty } from './states';
+
+function Card({ label, value }: { label: string; value: string }) {
+  return (
+    <Box css={{ stack: 'y', gap: 'xsmall', padding: 'medium', borderRadius: 'medium', keyline: 'neutral' }}>
+      <Box css={{ font: 'caption', color: 'secondary' }}>{label}</Box>
+      <Box css={{ font: 'heading' }}>{value}</Box>
+    </Box>
+  );
+}
+
+export function StatCards({ stats, locale }: { stats: StatsResponse; locale: string }) {
+  if (stats.currencies.length === 0) return <Empty>No invoices in this period.</Empty>;
+  return (
+    <Box css={{ stack: 'y', gap: 'medium' }}>
+      {stats.currencies.map((c) => (
+        <Box key={c.currency} css={{ stack: 'y', gap: 'small' }}>
+          <Box css={{ font: 'subheading' }}>{c.currency.toUpperCase()}</Box>
+          <Box css={{ display: 'grid', gridColumns: 4, gap: 'small' }}>
+            <Card label="Total revenue" value={formatMoney(c.total_revenue, c.currency, locale)} />
+            <Card label="Total refunded" value={formatMoney(c.total_refunded, c.currency, locale)} />
+            <Card label="Pending amount" value={formatMoney(c.pending_amount, c.currency, locale)} />
+            <Card label="Invoices" value={new Intl.NumberFormat(locale).format(c.invoice_count)} />
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** Monthly revenue, one chart per currency (their scales differ, and they are never summed). */
+export function RevenueChart({ stats, locale }: { stats: StatsResponse; locale: string }) {
+  const currencies = [...new Set(stats.monthly.map((m) => m.currency))];
+  if (currencies.length === 0) return <Empty>No paid invoices to chart yet.</Empty>;
+  return (
+    <Box css={{ stack: 'y', gap: 'medium' }}>
+      {currencies.map((currency) => (
+        <Box key={currency} css={{ stack: 'y', gap: 'small' }}>
+          <Box css={{ font: 'subheading' }}>Monthly revenue · {currency.toUpperCase()}</Box>
+          <BarChart
+            data={stats.monthly
+              .filter((m) => m.currency === currency)
+              .map((m) => ({ month: formatMonth(m.month, locale), revenue: toMajorUnits(m.revenue, currency) }))}
+            x="month"
+            y={{ value: 'revenue', label: 'Revenue' }}
+            tooltip
+          />
+        </Box>
+      ))}
+    </Box>
+  );
+}
