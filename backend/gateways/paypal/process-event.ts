@@ -1,6 +1,344 @@
-// PLACEHOLDER (being replaced in this session): paypal event processing is not built yet.
-import type { EventProcessor } from '../../domain/events.js';
+// A stored PayPal event -> ledger changes (runs inside the event's transaction; also on replay).
+import type { Tx } from '../../db/client.js';
+import type { Scope } from '../../domain/accounts.js';
+import { invalid } from '../../domain/errors.js';
+import type { EventProcessor, ProcessOutcome } from '../../domain/events.js';
+import {
+  applyInvoiceSnapshot,
+  displayStatus,
+  recordHistory,
+  setAmountRefunded,
+  type ChangeSource,
+  type InvoiceSnapshot,
+  type InvoiceStatus,
+} from '../../domain/invoices.js';
+import { tenantByExternalRef, tenantForIdentities } from '../../domain/tenants.js';
+import {
+  parsePaypalEvent,
+  type Money,
+  type PaymentState,
+  type PaypalInvoice,
+  type RefundRecord,
+  type SubscriptionState,
+} from './parse-event.js';
+import { getSubscription, refundedTotals, saveRefund, saveSubscription, setOutstandingCycle } from './store.js';
 
-export const processPaypalEvent: EventProcessor = async () => {
-  throw new Error('paypal event processing is not built yet');
+interface Ctx {
+  tx: Tx;
+  scope: Scope;
+  eventId: string;
+  eventType: string;
+}
+
+const sourceOf = (ctx: Ctx, time: Date): ChangeSource => ({ time, eventId: ctx.eventId, label: `event:${ctx.eventId}` });
+
+export const processPaypalEvent: EventProcessor = async (tx, scope, event) => {
+  const { envelope, action } = parsePaypalEvent(event.payload);
+  const ctx: Ctx = { tx, scope, eventId: event.event_id, eventType: envelope.event_type };
+  switch (action.kind) {
+    case 'subscription':
+      return onSubscription(ctx, action.subscription);
+    case 'payment':
+      return onPayment(ctx, action.payment);
+    case 'refund':
+      return onRefund(ctx, action.refund);
+    case 'invoice':
+      return onInvoice(ctx, action.invoice);
+    case 'ignored':
+      return { ignored: true };
+  }
 };
+
+// --- invoices in the ledger --------------------------------------------------------------------
+
+interface StoredRow {
+  id: string;
+  status: InvoiceStatus;
+  past_due: boolean;
+  currency: string;
+  total: number;
+  tenant_id: string | null;
+  customer_id: string | null;
+  attempt_count: number;
+  due_date: Date | null;
+  amount_refunded: number;
+  created_at: Date;
+  source_time: Date;
+}
+
+async function loadInvoice(ctx: Ctx, externalId: string): Promise<StoredRow | null> {
+  const [row] = await ctx.tx<StoredRow[]>`
+    SELECT id, status, past_due, currency, total, tenant_id, customer_id, attempt_count, due_date, amount_refunded,
+      created_at, source_time
+    FROM invoices
+    WHERE account_id = ${ctx.scope.accountId} AND livemode = ${ctx.scope.livemode}
+      AND gateway = 'paypal' AND external_id = ${externalId}`;
+  return row ?? null;
+}
+
+async function noteRefund(ctx: Ctx, row: StoredRow, refunded: number, at: Date) {
+  const shown = displayStatus(row.status, row.past_due);
+  const note = `refunded ${refunded - row.amount_refunded} ${row.currency} (${refunded} in all)`;
+  await recordHistory(ctx.tx, ctx.scope, row.id, shown, shown, at, `event:${ctx.eventId}`, note);
+}
+
+// --- subscriptions and their outstanding balance ------------------------------------------------
+
+/** The ledger invoice holding a subscription's unpaid balance in its n-th past-due cycle. */
+export const outstandingExternalId = (subscriptionId: string, cycle: number) =>
+  cycle <= 1 ? `${subscriptionId}:outstanding` : `${subscriptionId}:outstanding:${cycle}`;
+
+function outstandingSnapshot(
+  subscriptionId: string,
+  cycle: number,
+  f: { tenant_id: string | null; payer_id: string | null; owed: Money; attempts: number; due: Date | null; created: Date },
+  status: InvoiceStatus,
+): InvoiceSnapshot {
+  return {
+    gateway: 'paypal',
+    external_id: outstandingExternalId(subscriptionId, cycle),
+    number: null,
+    customer_id: f.payer_id,
+    subscription_id: subscriptionId,
+    tenant_id: f.tenant_id,
+    currency: f.owed.currency,
+    total: f.owed.amount,
+    tax: 0,
+    amount_due: f.owed.amount,
+    amount_paid: status === 'paid' ? f.owed.amount : 0,
+    amount_remaining: status === 'open' ? f.owed.amount : 0,
+    status,
+    collection_method: 'charge_automatically',
+    attempt_count: f.attempts,
+    due_date: f.due,
+    hosted_url: null,
+    pdf_url: null,
+    created_at: f.created,
+    payment_failed: status === 'open',
+  };
+}
+
+/** Settles (paid: a later sale completed) or voids (cancelled) the open outstanding balance, if any. */
+async function closeOutstanding(ctx: Ctx, subscriptionId: string, status: 'paid' | 'void', source: ChangeSource) {
+  const sub = await getSubscription(ctx.tx, ctx.scope, subscriptionId);
+  if (!sub || sub.outstanding_cycle === 0) return null;
+  const row = await loadInvoice(ctx, outstandingExternalId(subscriptionId, sub.outstanding_cycle));
+  if (!row || row.status !== 'open') return null;
+  const snap = outstandingSnapshot(
+    subscriptionId,
+    sub.outstanding_cycle,
+    {
+      tenant_id: row.tenant_id,
+      payer_id: row.customer_id,
+      owed: { amount: row.total, currency: row.currency },
+      attempts: row.attempt_count,
+      due: row.due_date,
+      created: row.created_at,
+    },
+    status,
+  );
+  const r = await applyInvoiceSnapshot(ctx.tx, ctx.scope, snap, source);
+  return r.applied ? row.id : null;
+}
+
+/** Invoices and events of the subscription that arrived before its tenant was known now get it. */
+async function adoptOrphans(ctx: Ctx, subscriptionId: string, tenantId: string) {
+  const { tx, scope } = ctx;
+  await tx`
+    UPDATE invoices SET tenant_id = ${tenantId}, updated_at = now()
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND gateway = 'paypal'
+      AND subscription_id = ${subscriptionId} AND tenant_id IS NULL`;
+  await tx`
+    UPDATE payment_events SET tenant_id = ${tenantId}
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND gateway = 'paypal' AND tenant_id IS NULL
+      AND (object_id = ${subscriptionId} OR invoice_id IN (
+        SELECT id FROM invoices
+        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND gateway = 'paypal'
+          AND subscription_id = ${subscriptionId}))`;
+}
+
+async function onSubscription(ctx: Ctx, s: SubscriptionState): Promise<ProcessOutcome> {
+  const { tx, scope } = ctx;
+  const tenantId =
+    (await tenantForIdentities(tx, scope, 'paypal', [s.id, s.payer_id])) ?? (await tenantByExternalRef(tx, scope, s.custom_id));
+  const applied = await saveSubscription(tx, scope, s, tenantId, ctx.eventId);
+  const stored = (await getSubscription(tx, scope, s.id))!;
+  if (stored.tenant_id) await adoptOrphans(ctx, s.id, stored.tenant_id);
+  // An older state (delivered late) changes nothing: the stored newer one already decided the balance.
+  const invoiceId = applied ? await trackOutstanding(ctx, s, stored.tenant_id, stored.outstanding_cycle) : null;
+  return { tenant_id: stored.tenant_id, invoice_id: invoiceId };
+}
+
+/**
+ * A failed payment (or a suspension with money owed) makes the subscription past due with its
+ * outstanding balance, as an open ledger invoice with payment_failed; later states update the
+ * amount; cancellation or expiry voids it; a later completed sale pays it (onPayment).
+ */
+async function trackOutstanding(ctx: Ctx, s: SubscriptionState, tenantId: string | null, cycle: number) {
+  const source = sourceOf(ctx, s.state_time);
+  if (s.status === 'CANCELLED' || s.status === 'EXPIRED') return closeOutstanding(ctx, s.id, 'void', source);
+
+  const failedNow = ctx.eventType === 'BILLING.SUBSCRIPTION.PAYMENT.FAILED';
+  const owed =
+    s.outstanding && s.outstanding.amount > 0 ? s.outstanding
+    : failedNow && s.last_failed && s.last_failed.amount > 0 ? s.last_failed
+    : null;
+  if (!owed) return null;
+  const current = cycle > 0 ? await loadInvoice(ctx, outstandingExternalId(s.id, cycle)) : null;
+  const opening = failedNow || s.status === 'SUSPENDED';
+  if (!opening && current?.status !== 'open') return null;
+  if (!current || (current.status !== 'open' && current.source_time < source.time)) {
+    // The previous balance was settled or voided before this failure: a new past-due cycle.
+    cycle += 1;
+    await setOutstandingCycle(ctx.tx, ctx.scope, s.id, cycle);
+  }
+  const snap = outstandingSnapshot(
+    s.id,
+    cycle,
+    {
+      tenant_id: tenantId,
+      payer_id: s.payer_id,
+      owed,
+      attempts: s.failed_payments_count,
+      due: s.last_failed?.time ?? current?.due_date ?? s.state_time,
+      created: s.state_time,
+    },
+    'open',
+  );
+  const { invoiceId } = await applyInvoiceSnapshot(ctx.tx, ctx.scope, snap, source);
+
+  // Deliveries are unordered: a sale completed after this failure may already be stored; it settles the balance.
+  const [later] = await ctx.tx<{ created_at: Date }[]>`
+    SELECT created_at FROM invoices
+    WHERE account_id = ${ctx.scope.accountId} AND livemode = ${ctx.scope.livemode} AND gateway = 'paypal'
+      AND subscription_id = ${s.id} AND status = 'paid' AND created_at > ${s.state_time}
+      AND external_id NOT LIKE ${`${s.id}:outstanding%`}
+    ORDER BY created_at LIMIT 1`;
+  if (later) await closeOutstanding(ctx, s.id, 'paid', sourceOf(ctx, later.created_at));
+  return invoiceId;
+}
+
+// --- sales and captures ---------------------------------------------------------------------------
+
+/**
+ * completed -> paid; pending -> open (money is on its way, not yet owed late).
+ * A denied sale -> void: the subscription's PAYMENT.FAILED carries what is still owed (its
+ * outstanding balance), so keeping the sale open too would count the same debt twice.
+ * A declined capture -> open with payment_failed (past due): nothing else records that debt.
+ */
+function paymentStatus(p: PaymentState): { status: InvoiceStatus; payment_failed: boolean } {
+  if (p.outcome === 'completed') return { status: 'paid', payment_failed: false };
+  if (p.outcome === 'pending') return { status: 'open', payment_failed: false };
+  return p.source === 'sale' ? { status: 'void', payment_failed: false } : { status: 'open', payment_failed: true };
+}
+
+async function onPayment(ctx: Ctx, p: PaymentState): Promise<ProcessOutcome> {
+  const { tx, scope } = ctx;
+  const sub = p.subscription_id ? await getSubscription(tx, scope, p.subscription_id) : null;
+  const tenantId =
+    (p.subscription_id ? await tenantForIdentities(tx, scope, 'paypal', [p.subscription_id, sub?.payer_id]) : null) ??
+    sub?.tenant_id ??
+    (await tenantByExternalRef(tx, scope, p.custom_id));
+  const refunded = (await refundedTotals(tx, scope, p.id)).get(p.money.currency) ?? 0;
+  const { status, payment_failed } = paymentStatus(p);
+  const total = p.money.amount;
+  const snap: InvoiceSnapshot = {
+    gateway: 'paypal',
+    external_id: p.id,
+    number: p.number,
+    customer_id: sub?.payer_id ?? null,
+    subscription_id: p.subscription_id,
+    tenant_id: tenantId,
+    currency: p.money.currency,
+    total,
+    tax: p.tax,
+    amount_due: total,
+    amount_paid: status === 'paid' ? total : 0,
+    amount_remaining: status === 'open' ? total : 0,
+    amount_refunded: refunded,
+    status,
+    collection_method: p.subscription_id ? 'charge_automatically' : null,
+    attempt_count: 1,
+    due_date: null,
+    hosted_url: null,
+    pdf_url: null,
+    created_at: p.created_at,
+    payment_failed,
+  };
+  const { invoiceId } = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, p.updated_at));
+  if (p.outcome === 'completed' && p.subscription_id) {
+    await closeOutstanding(ctx, p.subscription_id, 'paid', sourceOf(ctx, p.created_at));
+  }
+  return { tenant_id: tenantId, invoice_id: invoiceId };
+}
+
+async function onRefund(ctx: Ctx, r: RefundRecord): Promise<ProcessOutcome> {
+  await saveRefund(ctx.tx, ctx.scope, r);
+  const row = await loadInvoice(ctx, r.payment_id);
+  // A refund delivered before its payment is kept and counted when the payment arrives.
+  if (!row) return { tenant_id: null, invoice_id: null };
+  if (row.currency !== r.money.currency) {
+    throw invalid(`refund in ${r.money.currency} of a payment in ${row.currency}`);
+  }
+  const refunded = (await refundedTotals(ctx.tx, ctx.scope, r.payment_id)).get(row.currency) ?? 0;
+  if (refunded !== row.amount_refunded) {
+    await setAmountRefunded(ctx.tx, ctx.scope, 'paypal', r.payment_id, refunded);
+    await noteRefund(ctx, row, refunded, r.at);
+  }
+  return { tenant_id: row.tenant_id, invoice_id: row.id };
+}
+
+// --- PayPal invoices (Invoicing v2) -------------------------------------------------------------
+
+const INVOICE_STATUS: Record<string, InvoiceStatus> = {
+  DRAFT: 'draft',
+  SCHEDULED: 'draft', // not sent yet: nothing is owed
+  SENT: 'open',
+  UNPAID: 'open',
+  PAYMENT_PENDING: 'open',
+  PARTIALLY_PAID: 'open',
+  PAID: 'paid',
+  MARKED_AS_PAID: 'paid',
+  // refunds stay paid invoices; the refunded figure says how much went back
+  REFUNDED: 'paid',
+  PARTIALLY_REFUNDED: 'paid',
+  MARKED_AS_REFUNDED: 'paid',
+  CANCELLED: 'void',
+};
+
+async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> {
+  const { tx, scope } = ctx;
+  const status = INVOICE_STATUS[inv.status];
+  if (!status) throw invalid(`unknown PayPal invoice status ${inv.status}`);
+  const tenantId =
+    (await tenantForIdentities(tx, scope, 'paypal', [inv.id])) ?? (await tenantByExternalRef(tx, scope, inv.reference));
+  const before = await loadInvoice(ctx, inv.id);
+  const snap: InvoiceSnapshot = {
+    gateway: 'paypal',
+    external_id: inv.id,
+    number: inv.number,
+    customer_id: null,
+    subscription_id: null,
+    tenant_id: tenantId,
+    currency: inv.currency,
+    total: inv.total,
+    tax: inv.tax,
+    amount_due: inv.total,
+    amount_paid: inv.amount_paid,
+    amount_remaining: status === 'void' ? 0 : inv.amount_remaining,
+    amount_refunded: inv.amount_refunded,
+    status,
+    collection_method: 'send_invoice',
+    attempt_count: 0,
+    due_date: inv.due_date,
+    hosted_url: inv.hosted_url,
+    pdf_url: null,
+    created_at: inv.created_at,
+  };
+  const r = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, inv.updated_at));
+  if (r.applied && before && inv.amount_refunded > before.amount_refunded) {
+    const after = (await loadInvoice(ctx, inv.id))!;
+    await noteRefund(ctx, { ...after, amount_refunded: before.amount_refunded }, inv.amount_refunded, inv.updated_at);
+  }
+  return { tenant_id: tenantId ?? before?.tenant_id ?? null, invoice_id: r.invoiceId };
+}

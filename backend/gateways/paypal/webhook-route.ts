@@ -1,0 +1,103 @@
+// POST /webhooks/paypal/:accountId — raw body -> offline signature check against the account's
+// PayPal webhook ids (the one that verifies decides the mode) -> parse -> store and process -> 200.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Config } from '../../config.js';
+import { ingestEvent } from '../../domain/events.js';
+import { paypalWebhookIds } from '../../domain/settings.js';
+import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
+import { router } from '../../http/openapi.js';
+import { ErrorSchema, json } from '../../http/schemas.js';
+import { createCertificateStore, type CertificateStoreOptions } from './certificates.js';
+import { parsePaypalEvent } from './parse-event.js';
+import { processPaypalEvent } from './process-event.js';
+import { readTransmission, VerificationError, verifyTransmission } from './verify.js';
+
+const ACCOUNT_ID = /^acct_\w{1,64}$/;
+
+const ReceivedSchema = z
+  .object({
+    received: z.literal(true),
+    id: z.string().openapi({ description: 'the stored payment event' }),
+    duplicate: z.boolean(),
+    processed: z.boolean(),
+  })
+  .openapi('PaypalWebhookReceived');
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+export function paypalWebhookRoutes(config: Config, certOptions: Partial<CertificateStoreOptions> = {}) {
+  // One certificate cache per app (bounded; see certificates.ts).
+  const certificates = createCertificateStore({ prefixes: config.PAYPAL_CERT_URL_PREFIXES, ...certOptions });
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/webhooks/paypal/{accountId}',
+      tags: ['webhooks'],
+      security: [],
+      description:
+        'PayPal webhook delivery, verified offline (paypal-transmission-* headers, paypal-cert-url, paypal-auth-algo) ' +
+        'against the PayPal webhook id saved in the account settings of either mode.',
+      request: { params: z.object({ accountId: z.string() }) },
+      responses: {
+        200: json(ReceivedSchema, 'Stored (or already stored: duplicate)'),
+        400: errorResponse('Signed, but not a usable PayPal event; nothing stored'),
+        401: errorResponse('Verification failed, or no PayPal webhook id is configured for this account; nothing stored'),
+        413: errorResponse('Body larger than 1 MB'),
+        503: errorResponse('Database unavailable; PayPal retries'),
+      },
+    }),
+    async (c) => {
+      const { deps, log } = c.var;
+      const accountId = c.req.param('accountId');
+      const rawBody = new Uint8Array(await c.req.arrayBuffer());
+
+      let livemode: boolean;
+      try {
+        const transmission = readTransmission((name) => c.req.header(name));
+        // An unknown account has no webhook ids: refused like an unconfigured one.
+        const webhooks = ACCOUNT_ID.test(accountId) ? await paypalWebhookIds(deps.sql, accountId) : [];
+        ({ livemode } = await verifyTransmission({
+          transmission,
+          rawBody,
+          webhooks,
+          certificates,
+          now: deps.now(),
+          maxSkewMinutes: deps.config.PAYPAL_MAX_CLOCK_SKEW_MINUTES,
+        }));
+      } catch (err) {
+        if (!(err instanceof VerificationError)) throw err;
+        log.warn({ reason: err.message }, 'paypal webhook refused');
+        throw new ApiError(401, 'invalid_signature', err.message);
+      }
+
+      let payload: unknown;
+      try {
+        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
+      } catch {
+        throw new ApiError(400, 'invalid_json', 'the webhook body is not valid JSON');
+      }
+      const event = parsePaypalEvent(payload);
+      const result = await ingestEvent(
+        deps.sql,
+        { accountId, livemode },
+        {
+          gateway: 'paypal',
+          event_id: event.envelope.id,
+          type: event.envelope.event_type,
+          object_id: event.object_id,
+          customer_id: event.customer_id,
+          occurred_at: event.envelope.create_time,
+          payload,
+        },
+        processPaypalEvent,
+        isDatabaseUnavailable,
+      );
+      if (result.error) log.error({ event_id: event.envelope.id, error: result.error }, 'paypal event stored, processing failed');
+      return c.json({ received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed }, 200);
+    },
+  );
+
+  return app;
+}
