@@ -14,6 +14,7 @@ import { invoiceRoutes } from './http/routes/invoices.js';
 import { eventRoutes } from './http/routes/events.js';
 import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook-route.js';
+import { paypalWebhookRoutes } from './gateways/paypal/webhook-route.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -45,6 +46,7 @@ export function createApp(deps: Deps) {
 
   app.route('/', healthRoutes());
   app.route('/', stripeWebhookRoutes()); // signed by Stripe, outside /api auth
+  app.route('/', paypalWebhookRoutes(deps.config)); // signed by PayPal, outside /api auth
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
   app.route('/api', invoiceRoutes());
