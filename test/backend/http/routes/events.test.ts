@@ -1,5 +1,10 @@
-import type { EventDetailResponse, EventResponse } from '../../../../backend/http/ledger-schemas.js';
-import type { List } from '../../../../backend/http/schemas.js';
+import {
+  EventDetailSchema,
+  EventSchema,
+  type EventDetailResponse,
+  type EventResponse,
+} from '../../../../backend/http/ledger-schemas.js';
+import { listOf, type List } from '../../../../backend/http/schemas.js';
 import { createHarness, type Harness } from '../../../support/app-harness.js';
 import { harnessScope, seedEvent, seedInvoice, seedTenant } from '../../../support/ledger-seed.js';
 
@@ -32,7 +37,9 @@ async function log() {
 describe('GET /api/events', () => {
   it('lists events newest first with tenant, processing state and linked invoice', async () => {
     const { h, acme, globex, invoice } = await log();
-    const { data, next_cursor } = await list(h);
+    const body = await list(h);
+    listOf(EventSchema.strict()).parse(body);
+    const { data, next_cursor } = body;
     expect(next_cursor).toBeNull();
     expect(data.map((e) => e.event_id)).toEqual(['WH-1AB', 'evt_ignored', 'evt_failed', 'evt_paid']);
     expect(Object.keys(data[0]).sort()).toEqual(
@@ -122,6 +129,7 @@ describe('GET /api/events/:id', () => {
     const res = await h.api('GET', `/api/events/${ids.paid}`);
     expect(res.status).toBe(200);
     const body: EventDetailResponse = await res.json();
+    EventDetailSchema.strict().parse(body);
     expect(body).toMatchObject({
       id: ids.paid,
       event_id: 'evt_paid',
@@ -170,5 +178,13 @@ describe('POST /api/events/:id/replay', () => {
     expect((await h.api('POST', `/api/events/${id}/replay`, undefined, { mode: 'live' })).status).toBe(404);
     expect((await h.api('POST', '/api/events/evt_1/replay')).status).toBe(404);
     expect((await (await h.api('GET', `/api/events/${id}`)).json()).error).toBe('kept');
+  });
+
+  it('is documented in /openapi.json', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    const names = doc.paths['/api/events'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['gateway', 'type', 'tenant_id', 'from', 'to', 'processed']));
+    expect(doc.paths['/api/events/{id}'].get).toBeDefined();
+    expect(doc.paths['/api/events/{id}/replay'].post).toBeDefined();
   });
 });

@@ -1,5 +1,10 @@
-import type { InvoiceDetailResponse, InvoiceResponse } from '../../../../backend/http/ledger-schemas.js';
-import type { List } from '../../../../backend/http/schemas.js';
+import {
+  InvoiceDetailSchema,
+  InvoiceSchema,
+  type InvoiceDetailResponse,
+  type InvoiceResponse,
+} from '../../../../backend/http/ledger-schemas.js';
+import { listOf, type List } from '../../../../backend/http/schemas.js';
 import { createHarness, fakeClock, type Harness } from '../../../support/app-harness.js';
 import { harnessScope, seedEvent, seedInvoice, seedTenant } from '../../../support/ledger-seed.js';
 
@@ -36,7 +41,10 @@ async function ledger() {
 describe('GET /api/invoices', () => {
   it('lists the invoices newest first with the contract fields, leaving out deleted drafts', async () => {
     const { h, acme, ids } = await ledger();
-    const { data, next_cursor } = await list(h);
+    const body = await list(h);
+    // the response is exactly what the published schema (and the app's types) say
+    listOf(InvoiceSchema.strict()).parse(body);
+    const { data, next_cursor } = body;
     expect(next_cursor).toBeNull();
     expect(data.map((i) => i.number)).toEqual(['GLX-0003', 'GLX-0002', null, 'GLX-0001', 'ACME-0002', 'ACME-0001', 'X_100%', 'X1100a']);
     const paid = data.find((i) => i.id === ids.paid)!;
@@ -186,6 +194,7 @@ describe('GET /api/invoices/:id', () => {
     const res = await h.api('GET', `/api/invoices/${fresh.id}`);
     expect(res.status).toBe(200);
     const body: InvoiceDetailResponse = await res.json();
+    InvoiceDetailSchema.strict().parse(body);
     expect(body).toMatchObject({
       id: fresh.id,
       tenant: { id: globex.id, name: 'Globex' },
@@ -212,5 +221,18 @@ describe('GET /api/invoices/:id', () => {
       expect(res.status).toBe(404);
       expect((await res.json()).error.code).toBe('not_found');
     }
+  });
+
+  it('is documented in /openapi.json with its filters', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    const params = doc.paths['/api/invoices'].get.parameters;
+    expect(params.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['tenant_id', 'status', 'gateway', 'from', 'to', 'q', 'limit', 'cursor']),
+    );
+    const status = params.find((p: { name: string }) => p.name === 'status');
+    expect(status.schema.enum).toEqual(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due']);
+    expect(status.description).toMatch(/past_due/);
+    expect(doc.paths['/api/invoices/{id}'].get.responses['200']).toBeDefined();
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Invoice', 'InvoiceDetail', 'HistoryEntry']));
   });
 });

@@ -1,4 +1,4 @@
-import type { StatsResponse } from '../../../../backend/http/ledger-schemas.js';
+import { StatsSchema, type StatsResponse } from '../../../../backend/http/ledger-schemas.js';
 import { createHarness, fakeClock, type Harness } from '../../../support/app-harness.js';
 import { harnessScope, seedInvoice, seedTenant } from '../../../support/ledger-seed.js';
 
@@ -63,6 +63,7 @@ describe('GET /api/stats', () => {
   it('answers the figures per currency, never summed across currencies', async () => {
     const { h } = await ledger();
     const body = await stats(h);
+    StatsSchema.strict().parse(body);
     expect(body.currencies).toEqual([
       { currency: 'eur', total_revenue: 4550, total_refunded: 0, pending_amount: 0, invoice_count: 2 },
       { currency: 'jpy', total_revenue: 12000, total_refunded: 3000, pending_amount: 5000, invoice_count: 2 },
@@ -142,5 +143,12 @@ describe('GET /api/stats', () => {
     expect(await stats(createHarness())).toEqual({ currencies: [], invoice_count: 0, monthly: [] });
     const live = await stats(h, '', { mode: 'live' });
     expect(live.currencies).toEqual([{ currency: 'usd', total_revenue: 99999, total_refunded: 0, pending_amount: 0, invoice_count: 1 }]);
+  });
+
+  it('is documented in /openapi.json', async () => {
+    const doc = await (await createHarness().app.request('/openapi.json')).json();
+    const names = doc.paths['/api/stats'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(['tenant_id', 'from', 'to']);
+    expect(doc.components.schemas.Stats.properties.monthly.description).toMatch(/created_at/);
   });
 });
