@@ -94,8 +94,11 @@ export interface FakeStripe {
     page: number,
     opts?: { status?: number; shouldRetry?: boolean; times?: number; message?: string },
   ): void;
-  /** requests matching `match` wait until `release()` is called; `reached` resolves when one arrives */
-  hold(match: (req: FakeRequest) => boolean): { reached: Promise<FakeRequest>; release(): void };
+  /**
+   * The next `times` (default 1) requests matching `match` wait until `release()` is called;
+   * `reached` resolves when the first arrives.
+   */
+  hold(match: (req: FakeRequest) => boolean, times?: number): { reached: Promise<FakeRequest>; release(): void };
   setLatency(ms: number): void;
   setRateLimit(perSecond: number | null): void;
   /** the most requests seen in any window of `windowMs` (default 1 s), for rate assertions */
@@ -531,14 +534,16 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
         return errors.api(o.status ?? 500, o.message ?? `injected failure on ${resource} page ${page}`, o.shouldRetry);
       });
     },
-    hold(match) {
+    hold(match, times = 1) {
+      let left = times;
       let reachedResolve!: (req: FakeRequest) => void;
       const reached = new Promise<FakeRequest>((r) => (reachedResolve = r));
       let releaseAll!: () => void;
       const released = new Promise<void>((r) => (releaseAll = r));
       releases.add(releaseAll);
       const remove = fake.addFault(async (req) => {
-        if (!match(req)) return undefined;
+        if (left <= 0 || !match(req)) return undefined;
+        left--;
         reachedResolve(req);
         await released;
         return undefined;

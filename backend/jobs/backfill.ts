@@ -1,0 +1,384 @@
+// Stripe backfill: pages through an account's customers, then its invoices (100 per page) with the
+// Stripe API and applies them to the ledger through the same mapping and ordering guard as the
+// webhooks. Each page is applied and its cursor and counts saved in one transaction, so a crashed
+// run resumes from the last saved page and every object is applied exactly once. Requests stay
+// under SYNC_MAX_REQUESTS_PER_SECOND; 429s and errors Stripe marks retryable are retried with
+// exponential backoff and jitter. A run that could not fetch or apply a page ends `failed` with
+// the error, never `succeeded`. One run per account and mode at a time (a unique index).
+import { setTimeout as sleep } from 'node:timers/promises';
+import pThrottle from 'p-throttle';
+import type { Logger } from 'pino';
+import Stripe from 'stripe';
+import type { Config } from '../config.js';
+import type { Db, Sql, Tx } from '../db/client.js';
+import { ensureAccount, type Scope } from '../domain/accounts.js';
+import type { ChangeSource } from '../domain/invoices.js';
+import { applyStripeCustomer, applyStripeInvoice } from '../gateways/stripe/mapping.js';
+
+export const PAGE_SIZE = 100;
+/** A running run without a heartbeat for this long is taken to be dead (its process crashed). */
+export const LEASE_MS = 2 * 60_000;
+export const BACKFILL_LABEL = 'job:backfill';
+
+export type SyncState = 'running' | 'succeeded' | 'failed';
+export type SyncPhase = 'customers' | 'invoices' | 'done';
+
+export interface SyncRun {
+  id: string;
+  account_id: string;
+  livemode: boolean;
+  state: SyncState;
+  phase: SyncPhase;
+  cursor: string | null;
+  customers: number;
+  invoices: number;
+  pages: number;
+  errors: number;
+  error: string | null;
+  resumed_from: string | null;
+  started_at: Date;
+  heartbeat_at: Date;
+  finished_at: Date | null;
+}
+
+export class SyncAlreadyRunningError extends Error {
+  constructor(readonly run: SyncRun) {
+    super(`a sync is already running for this account and mode (started ${run.started_at.toISOString()})`);
+  }
+}
+
+export interface BackfillDeps {
+  sql: Sql;
+  stripe: Stripe;
+  logger: Logger;
+  now: () => Date;
+  config: Pick<Config, 'STRIPE_ACCOUNT_ID' | 'SYNC_MAX_REQUESTS_PER_SECOND'>;
+}
+
+export interface RetryPolicy {
+  /** attempts per request, the first included */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
+
+/** Applies one Stripe object inside the page's transaction. */
+export interface BackfillAppliers {
+  customer(tx: Tx, scope: Scope, customer: Stripe.Customer): Promise<void>;
+  invoice(tx: Tx, scope: Scope, invoice: Stripe.Invoice): Promise<void>;
+}
+
+/** Runs a request when the rate allows it. */
+export type RequestLimiter = <T>(request: () => Promise<T>) => Promise<T>;
+
+export interface BackfillOptions {
+  retry?: Partial<RetryPolicy>;
+  /** share one limiter between runs so the process as a whole stays under the rate */
+  limiter?: RequestLimiter;
+  apply?: Partial<BackfillAppliers>;
+  /** after every saved page (and every failed attempt) */
+  onProgress?: (run: SyncRun, page: { hasMore: boolean } | null) => void;
+  /** stops the run at the next request; it ends failed and can be resumed */
+  signal?: AbortSignal;
+}
+
+// ---- ordering against live webhooks --------------------------------------------------------------
+
+/**
+ * The time a backfilled invoice is "as of", for the ledger's ordering guard: the latest timestamp
+ * the invoice itself carries (created, finalized, paid, voided, marked uncollectible), with no
+ * event id. Not the time we fetched it: a list page can be older than a webhook applied while we
+ * paged (lists may lag, and our clock is not Stripe's), and stamping it "now" would let that stale
+ * snapshot overwrite the newer state. With the object's own time a webhook for the same change has
+ * an equal or later `created`, and on a tie the event wins (same status rank; a null event id sorts
+ * first). So a backfill never overwrites webhook state; it fills in what webhooks never delivered
+ * and moves an invoice forward only when its own newer transition proves it.
+ */
+export function invoiceSourceTime(invoice: Stripe.Invoice): Date {
+  const t = invoice.status_transitions;
+  const times = [invoice.created, t?.finalized_at, t?.paid_at, t?.voided_at, t?.marked_uncollectible_at];
+  return new Date(Math.max(...times.filter((x): x is number => typeof x === 'number')) * 1000);
+}
+
+/** Customers carry no update time: `created`, so a backfilled customer never beats a customer event. */
+export const customerSourceTime = (customer: Stripe.Customer) => new Date(customer.created * 1000);
+
+const source = (time: Date): ChangeSource => ({ time, eventId: null, label: BACKFILL_LABEL });
+
+export const ledgerAppliers: BackfillAppliers = {
+  async customer(tx, scope, customer) {
+    await applyStripeCustomer(tx, scope, customer, source(customerSourceTime(customer)));
+  },
+  async invoice(tx, scope, invoice) {
+    await applyStripeInvoice(tx, scope, invoice, source(invoiceSourceTime(invoice)));
+  },
+};
+
+// ---- rate and retries ------------------------------------------------------------------------
+
+/** At most `perSecond` requests in any one-second window (p-throttle's strict sliding window). */
+export function createRequestLimiter(perSecond: number): RequestLimiter {
+  const opts = Number.isInteger(perSecond)
+    ? { limit: perSecond, interval: 1000 }
+    : { limit: 1, interval: Math.ceil(1000 / perSecond) };
+  const run = pThrottle({ ...opts, strict: true })((request: () => Promise<unknown>) => request());
+  return <T>(request: () => Promise<T>) => run(request) as Promise<T>;
+}
+
+/** Stripe's advice first (Stripe-Should-Retry), else rate limits, conflicts, server and network errors. */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof Stripe.errors.StripeError)) return false;
+  const advice = err.headers?.['stripe-should-retry'];
+  if (advice === 'false') return false;
+  if (advice === 'true') return true;
+  if (err instanceof Stripe.errors.StripeConnectionError) return true;
+  const status = err.statusCode ?? 0;
+  return status === 429 || status === 409 || status >= 500;
+}
+
+/** Exponential backoff with jitter: a random delay in the upper half of the step, capped. */
+export function backoffDelay(failures: number, policy: RetryPolicy): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failures - 1));
+  return step / 2 + Math.random() * (step / 2);
+}
+
+const SECRET_KEY = /\b(sk|rk)_(live|test)_\w+/g;
+
+/** An error as stored on the run and shown by GET /api/sync: specific, never a secret. */
+export function describeError(err: unknown): string {
+  let text: string;
+  if (err instanceof Stripe.errors.StripeError) {
+    const status = err.statusCode ? `HTTP ${err.statusCode}` : 'connection error';
+    text = `Stripe API ${status}${err.code ? ` ${err.code}` : ''}: ${err.message}`;
+  } else {
+    text = err instanceof Error ? err.message : String(err);
+  }
+  return text.replace(SECRET_KEY, '[redacted]').slice(0, 2000);
+}
+
+// ---- run records -------------------------------------------------------------------------------
+
+const runColumns = (db: Db) => db`
+  id, account_id, livemode, state, phase, cursor, customers, invoices, pages, errors, error, resumed_from,
+  started_at, heartbeat_at, finished_at`;
+
+export async function latestSyncRun(db: Db, scope: Scope): Promise<SyncRun | null> {
+  const [run] = await db<SyncRun[]>`
+    SELECT ${runColumns(db)} FROM sync_runs
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
+    ORDER BY seq DESC LIMIT 1`;
+  return run ?? null;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
+
+/**
+ * Stores a new running run for the scope. It continues the cursor and counts of the latest run
+ * when that one did not succeed (failed, or running without a heartbeat for LEASE_MS: its process
+ * died, so it is marked failed first). A live running run refuses with SyncAlreadyRunningError.
+ */
+export async function beginSyncRun(sql: Sql, scope: Scope, now: Date, leaseMs = LEASE_MS): Promise<SyncRun> {
+  try {
+    return await sql.begin(async (tx) => {
+      await ensureAccount(tx, scope.accountId);
+      const [latest] = await tx<SyncRun[]>`
+        SELECT ${runColumns(tx)} FROM sync_runs
+        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
+        ORDER BY seq DESC LIMIT 1
+        FOR UPDATE`;
+      let resumeFrom = latest && latest.state !== 'succeeded' ? latest : null;
+      if (latest?.state === 'running') {
+        if (now.getTime() - latest.heartbeat_at.getTime() < leaseMs) throw new SyncAlreadyRunningError(latest);
+        [resumeFrom] = await tx<SyncRun[]>`
+          UPDATE sync_runs SET state = 'failed', finished_at = ${now},
+            error = ${`interrupted: no progress since ${latest.heartbeat_at.toISOString()}`}
+          WHERE id = ${latest.id} AND account_id = ${scope.accountId} AND livemode = ${scope.livemode}
+          RETURNING ${runColumns(tx)}`;
+      }
+      const [run] = await tx<SyncRun[]>`
+        INSERT INTO sync_runs (account_id, livemode, phase, cursor, customers, invoices, pages, errors, resumed_from,
+                               started_at, heartbeat_at)
+        VALUES (${scope.accountId}, ${scope.livemode}, ${resumeFrom?.phase ?? 'customers'}, ${resumeFrom?.cursor ?? null},
+                ${resumeFrom?.customers ?? 0}, ${resumeFrom?.invoices ?? 0}, ${resumeFrom?.pages ?? 0},
+                ${resumeFrom?.errors ?? 0}, ${resumeFrom?.id ?? null}, ${now}, ${now})
+        RETURNING ${runColumns(tx)}`;
+      return run;
+    });
+  } catch (err) {
+    // Two starts at once with no earlier run to lock: the unique index lets one through.
+    if (isUniqueViolation(err)) {
+      const current = await latestSyncRun(sql, scope);
+      if (current?.state === 'running') throw new SyncAlreadyRunningError(current);
+    }
+    throw err;
+  }
+}
+
+const NEXT_PHASE: Record<SyncPhase, SyncPhase> = { customers: 'invoices', invoices: 'done', done: 'done' };
+
+class RunTakenOver extends Error {
+  constructor() {
+    super('the run was taken over by another process');
+  }
+}
+
+// ---- the engine --------------------------------------------------------------------------------
+
+/**
+ * Executes a run stored by beginSyncRun until it succeeds or fails, and returns its final record.
+ * Never throws for API or apply failures (they end the run failed); throws only when the database
+ * cannot record the outcome.
+ */
+export async function executeSyncRun(deps: BackfillDeps, run: SyncRun, opts: BackfillOptions = {}): Promise<SyncRun> {
+  const scope: Scope = { accountId: run.account_id, livemode: run.livemode };
+  const policy = { ...DEFAULT_RETRY, ...opts.retry };
+  const limiter = opts.limiter ?? createRequestLimiter(deps.config.SYNC_MAX_REQUESTS_PER_SECOND);
+  const apply = { ...ledgerAppliers, ...opts.apply };
+  // The platform's own account is reached without Stripe-Account; installed accounts with it.
+  const requestOptions: Stripe.RequestOptions =
+    run.account_id === deps.config.STRIPE_ACCOUNT_ID ? {} : { stripeAccount: run.account_id };
+  const log = deps.logger.child({ sync_run: run.id, account_id: run.account_id, livemode: run.livemode });
+  let current = run;
+
+  type Page = Stripe.ApiList<Stripe.Customer> | Stripe.ApiList<Stripe.Invoice>;
+  const fetchPage = async (phase: SyncPhase, cursor: string | null): Promise<Page> => {
+    const params = { limit: PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) };
+    for (let attempt = 1; ; attempt++) {
+      opts.signal?.throwIfAborted();
+      try {
+        return await limiter<Page>(async () =>
+          phase === 'customers'
+            ? await deps.stripe.customers.list(params, requestOptions)
+            : await deps.stripe.invoices.list(params, requestOptions),
+        );
+      } catch (err) {
+        if (opts.signal?.aborted) throw opts.signal.reason;
+        current = await recordFailedAttempt(deps, current);
+        opts.onProgress?.(current, null);
+        if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err;
+        const delay = backoffDelay(attempt, policy);
+        log.warn({ phase, attempt, delay_ms: Math.round(delay), error: describeError(err) }, 'sync request failed; retrying');
+        await sleep(delay, undefined, { signal: opts.signal });
+      }
+    }
+  };
+
+  try {
+    while (current.phase !== 'done') {
+      const phase = current.phase;
+      let page: Page;
+      try {
+        page = await fetchPage(phase, current.cursor);
+      } catch (err) {
+        // A resumed cursor whose object was deleted since: Stripe refuses it, so page the phase again
+        // (re-applying is harmless under the ordering guard) with that phase's count restarted.
+        const staleCursor =
+          err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'starting_after' && current.cursor;
+        if (!staleCursor) throw err;
+        log.warn({ phase, cursor: current.cursor }, 'saved cursor no longer exists; restarting the phase');
+        current = { ...current, cursor: null, [phase]: 0 };
+        page = await fetchPage(phase, null);
+      }
+      current = await savePage(deps, scope, current, page, apply);
+      opts.onProgress?.(current, { hasMore: page.has_more });
+    }
+    current = await finishRun(deps, current, 'succeeded', null);
+    log.info({ customers: current.customers, invoices: current.invoices, pages: current.pages }, 'sync succeeded');
+  } catch (err) {
+    const message = opts.signal?.aborted ? `interrupted: ${describeError(opts.signal.reason)}` : describeError(err);
+    log.error({ error: message }, 'sync failed');
+    current = await finishRun(deps, current, 'failed', message);
+  }
+  return current;
+}
+
+/** Applies one page and saves the cursor and counts after it, in one transaction. */
+async function savePage(
+  deps: BackfillDeps,
+  scope: Scope,
+  run: SyncRun,
+  page: Stripe.ApiList<Stripe.Customer> | Stripe.ApiList<Stripe.Invoice>,
+  apply: BackfillAppliers,
+): Promise<SyncRun> {
+  const objects = page.data;
+  for (const object of objects) {
+    if (object.livemode !== scope.livemode) {
+      throw new Error(
+        `Stripe returned a ${object.livemode ? 'live' : 'test'}-mode ${object.object} (${object.id}) to a ` +
+          `${scope.livemode ? 'live' : 'test'}-mode sync: STRIPE_SECRET_KEY is for the other mode`,
+      );
+    }
+  }
+  const last = objects.at(-1)?.id ?? run.cursor;
+  const phase = page.has_more ? run.phase : NEXT_PHASE[run.phase];
+  const cursor = page.has_more ? last : null;
+  const customers = run.customers + (run.phase === 'customers' ? objects.length : 0);
+  const invoices = run.invoices + (run.phase === 'invoices' ? objects.length : 0);
+  return deps.sql.begin(async (tx) => {
+    for (const object of objects) {
+      if (object.object === 'customer') await apply.customer(tx, scope, object);
+      else await apply.invoice(tx, scope, object);
+    }
+    const [saved] = await tx<SyncRun[]>`
+      UPDATE sync_runs SET phase = ${phase}, cursor = ${cursor}, customers = ${customers}, invoices = ${invoices},
+        pages = ${run.pages + 1}, errors = ${run.errors}, heartbeat_at = ${deps.now()}
+      WHERE id = ${run.id} AND account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND state = 'running'
+      RETURNING ${runColumns(tx)}`;
+    if (!saved) throw new RunTakenOver();
+    return saved;
+  });
+}
+
+async function recordFailedAttempt(deps: BackfillDeps, run: SyncRun): Promise<SyncRun> {
+  const [saved] = await deps.sql<SyncRun[]>`
+    UPDATE sync_runs SET errors = errors + 1, heartbeat_at = ${deps.now()}
+    WHERE id = ${run.id} AND account_id = ${run.account_id} AND livemode = ${run.livemode} AND state = 'running'
+    RETURNING ${runColumns(deps.sql)}`;
+  if (!saved) throw new RunTakenOver();
+  return saved;
+}
+
+async function finishRun(deps: BackfillDeps, run: SyncRun, state: SyncState, error: string | null): Promise<SyncRun> {
+  const now = deps.now();
+  const [saved] = await deps.sql<SyncRun[]>`
+    UPDATE sync_runs SET state = ${state}, error = ${error}, finished_at = ${now}, heartbeat_at = ${now}
+    WHERE id = ${run.id} AND account_id = ${run.account_id} AND livemode = ${run.livemode} AND state = 'running'
+    RETURNING ${runColumns(deps.sql)}`;
+  // Taken over by another process meanwhile: that one owns the outcome now.
+  return saved ?? (await latestSyncRun(deps.sql, { accountId: run.account_id, livemode: run.livemode })) ?? run;
+}
+
+/** Begins (or resumes) and executes a run for the scope. */
+export async function runBackfill(deps: BackfillDeps, scope: Scope, opts: BackfillOptions = {}): Promise<SyncRun> {
+  const run = await beginSyncRun(deps.sql, scope, deps.now());
+  return executeSyncRun(deps, run, opts);
+}
+
+// ---- background runs (POST /api/sync) ------------------------------------------------------------
+
+export interface SyncRunner {
+  /** stores a run and executes it in the background; resolves with the stored run */
+  start(scope: Scope): Promise<SyncRun>;
+  /** resolves when every background run of this runner has ended */
+  idle(): Promise<void>;
+}
+
+/** Background runs sharing one request limiter; a failing run is recorded and logged, never thrown. */
+export function createSyncRunner(deps: BackfillDeps, opts: Omit<BackfillOptions, 'limiter'> = {}): SyncRunner {
+  const limiter = createRequestLimiter(deps.config.SYNC_MAX_REQUESTS_PER_SECOND);
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    async start(scope) {
+      const run = await beginSyncRun(deps.sql, scope, deps.now());
+      const done: Promise<unknown> = executeSyncRun(deps, run, { ...opts, limiter })
+        .catch((err) => deps.logger.error({ err, sync_run: run.id }, 'sync run could not record its outcome'))
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+      return run;
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
