@@ -127,13 +127,18 @@ const handleSubscription: Handler<EventOf<'customer.subscription.created' | 'cus
   return { tenant_id: tenantId, invoice_id: null };
 };
 
-const handleCustomer: Handler<EventOf<'customer.created' | 'customer.updated' | 'customer.deleted'>> = async (
-  { tx, scope, source },
-  event,
-) => {
+const handleCustomer: Handler<EventOf<'customer.created' | 'customer.updated'>> = async ({ tx, scope, source }, event) => {
   const customer = event.data.object;
   await applyStripeCustomer(tx, scope, customer, source);
   return { tenant_id: await stripeTenant(tx, scope, customer.id), invoice_id: null };
+};
+
+// customer.deleted carries the full customer as it was; the stored one keeps its metadata so
+// its past invoices keep their tenant.
+const handleCustomerDeleted: Handler<EventOf<'customer.deleted'>> = async ({ tx, scope, source }, event) => {
+  const { id } = event.data.object;
+  await applyStripeCustomer(tx, scope, { id, object: 'customer', deleted: true }, source);
+  return { tenant_id: await stripeTenant(tx, scope, id), invoice_id: null };
 };
 
 const handleApplicationAuthorized: Handler<EventOf<'account.application.authorized'>> = async ({ tx, scope, source }) => {
@@ -174,7 +179,7 @@ export const handlers: { [T in HandledType]: Handler<EventOf<T>> } = {
   'customer.subscription.deleted': handleSubscription,
   'customer.created': handleCustomer,
   'customer.updated': handleCustomer,
-  'customer.deleted': handleCustomer,
+  'customer.deleted': handleCustomerDeleted,
   'account.application.authorized': handleApplicationAuthorized,
   'account.application.deauthorized': handleApplicationDeauthorized,
 };
