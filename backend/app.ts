@@ -10,6 +10,7 @@ import { router } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { tenantRoutes } from './http/routes/tenants.js';
+import { syncRoutes } from './http/routes/sync.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
 import { eventRoutes } from './http/routes/events.js';
 import { statsRoutes } from './http/routes/stats.js';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
   app.route('/', paypalWebhookRoutes(deps.config)); // signed by PayPal, outside /api auth
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
+  app.route('/api', syncRoutes());
   app.route('/api', invoiceRoutes());
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());

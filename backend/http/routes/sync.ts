@@ -1,0 +1,101 @@
+// POST /api/sync starts a Stripe backfill of the caller's account and mode in the background;
+// GET /api/sync shows the latest run's progress.
+import { createRoute } from '@hono/zod-openapi';
+import type Stripe from 'stripe';
+import {
+  createSyncRunner,
+  latestSyncRun,
+  SyncAlreadyRunningError,
+  type SyncRun,
+  type SyncRunner,
+} from '../../jobs/backfill.js';
+import type { Deps } from '../env.js';
+import { ApiError, notFound } from '../errors.js';
+import { router, scopeOf } from '../openapi.js';
+import { ErrorSchema, errorResponses, json } from '../schemas.js';
+import { SyncRunSchema, type SyncRunResponse } from '../sync-schemas.js';
+
+export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
+  return {
+    id: run.id,
+    state: run.state,
+    phase: run.phase,
+    cursor: run.cursor,
+    counts: { customers: run.customers, invoices: run.invoices, pages: run.pages, errors: run.errors },
+    error: run.error,
+    resumed_from: run.resumed_from,
+    started_at: run.started_at.toISOString(),
+    heartbeat_at: run.heartbeat_at.toISOString(),
+    finished_at: run.finished_at?.toISOString() ?? null,
+  };
+}
+
+/** Which mode a secret key reaches: test keys see only test objects, live keys only live ones. */
+function keyMode(key: string | undefined): 'live' | 'test' | null {
+  const match = key?.match(/^(?:sk|rk)_(live|test)_/);
+  return match ? (match[1] as 'live' | 'test') : null;
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+export function syncRoutes() {
+  const app = router();
+  // One runner per app: its request limiter is shared by every run the app starts.
+  let runner: SyncRunner | null = null;
+  const runnerFor = (deps: Deps, stripe: Stripe) => (runner ??= createSyncRunner({ ...deps, stripe }));
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sync',
+      tags: ['sync'],
+      description:
+        "Starts a backfill of the account's Stripe customers and invoices in this mode, in the background. " +
+        'A run after a failed or interrupted one continues from its saved cursor.',
+      responses: {
+        202: json(SyncRunSchema, 'Started'),
+        ...errorResponses,
+        409: errorResponse('A sync is already running for this account and mode'),
+        503: errorResponse('No Stripe key for this mode (stripe_not_configured)'),
+      },
+    }),
+    async (c) => {
+      const { deps } = c.var;
+      const scope = scopeOf(c);
+      if (!deps.stripe) throw new ApiError(503, 'stripe_not_configured', 'STRIPE_SECRET_KEY is not set on the backend');
+      const keyFor = keyMode(deps.config.STRIPE_SECRET_KEY);
+      const mode = scope.livemode ? 'live' : 'test';
+      if (keyFor && keyFor !== mode) {
+        throw new ApiError(
+          503,
+          'stripe_not_configured',
+          `the backend's STRIPE_SECRET_KEY is a ${keyFor}-mode key; ${mode}-mode data cannot be synced`,
+        );
+      }
+      try {
+        const run = await runnerFor(deps, deps.stripe).start(scope);
+        return c.json(toSyncRunResponse(run), 202);
+      } catch (err) {
+        if (err instanceof SyncAlreadyRunningError) throw new ApiError(409, 'sync_already_running', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sync',
+      tags: ['sync'],
+      description: "The latest backfill run of the account and mode: state, phase, counts and error. 404 before the first run.",
+      responses: { 200: json(SyncRunSchema), ...errorResponses },
+    }),
+    async (c) => {
+      const run = await latestSyncRun(c.var.deps.sql, scopeOf(c));
+      if (!run) throw notFound('sync run');
+      return c.json(toSyncRunResponse(run), 200);
+    },
+  );
+
+  return app;
+}
