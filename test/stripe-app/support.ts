@@ -1,5 +1,6 @@
 // Test support for the app's views: a fake backend behind a stubbed global fetch (answers like the
 // App API, records every request), mock context props, and fixtures typed with the backend's types.
+import { isRemoteFragment } from '@remote-ui/core';
 import { getMockContextProps } from '@stripe/ui-extension-sdk/testing';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type {
@@ -52,7 +53,7 @@ export function fakeBackend(routes: Record<string, Handler>) {
       : { __status: 404, body: { error: { code: 'not_found', message: `no route ${req.method} ${url.pathname}`, request_id: null } } };
     const { status, body } =
       answer && typeof answer === 'object' && '__status' in answer
-        ? { status: (answer as { __status: number }).__status, body: (answer as { body: unknown }).body }
+        ? { status: (answer as unknown as { __status: number }).__status, body: (answer as unknown as { body: unknown }).body }
         : { status: 200, body: answer };
     return new Response(status === 204 ? null : JSON.stringify(body), {
       status,
@@ -195,4 +196,83 @@ export function pastDue(over: Partial<PastDueResponse> = {}): PastDueResponse {
     next_cursor: null,
     ...over,
   };
+}
+
+// --- reading and pressing what is rendered -----------------------------------------------------
+// The SDK's test wrapper only walks children; components given as props (Banner actions, FocusView
+// and ContextView actions) live in remote fragments. These helpers walk the remote tree itself,
+// fragments included.
+
+interface RemoteNode {
+  type?: unknown;
+  text?: string;
+  props?: Record<string, unknown>;
+  children?: readonly RemoteNode[];
+}
+interface Wrapper {
+  instance: unknown;
+  act<T>(action: () => T): T;
+}
+
+function walk(node: RemoteNode, visit: (n: RemoteNode) => void) {
+  visit(node);
+  for (const value of Object.values(node.props ?? {})) {
+    if (isRemoteFragment(value)) for (const child of (value as RemoteNode).children ?? []) walk(child, visit);
+  }
+  for (const child of node.children ?? []) walk(child, visit);
+}
+
+/** The text content of a rendered node (its text children, fragments excluded). */
+function textOf(node: RemoteNode): string {
+  if (typeof node.text === 'string' && !node.type) return node.text;
+  return (node.children ?? []).map(textOf).join('');
+}
+
+/** Every rendered component of a type (e.g. Button), wherever it sits. */
+export function findAll(wrapper: Wrapper, type: string): { props: Record<string, any>; text: string }[] {
+  const found: { props: Record<string, any>; text: string }[] = [];
+  walk(wrapper.instance as RemoteNode, (n) => {
+    if (n.type === type) found.push({ props: n.props ?? {}, text: textOf(n) });
+  });
+  return found;
+}
+
+/** Calls a prop of the one component of `type` matching `where`, inside act(). */
+export function trigger(wrapper: Wrapper, type: string, where: (c: { props: Record<string, any>; text: string }) => boolean, prop: string, ...args: unknown[]) {
+  const hits = findAll(wrapper, type).filter(where);
+  if (hits.length !== 1) throw new Error(`${hits.length} ${type} matched; on screen:\n${seen(wrapper)}`);
+  return wrapper.act(() => hits[0].props[prop](...args));
+}
+
+/** Presses the button (or link) labelled `label`. */
+export const press = (wrapper: Wrapper, label: string) =>
+  trigger(wrapper, 'Button', (b) => b.text === label, 'onPress');
+
+const TEXT_PROPS = ['title', 'description', 'label', 'value', 'secondaryTitle', 'error', 'statusMessage', 'emptyMessage', 'placeholder'];
+
+/**
+ * Everything a user reads on screen: text, plus the string props that components render as text
+ * (Banner title/description, ListItem titles, PropertyListItem label/value, field errors, DataTable
+ * cells…), fragments included.
+ */
+export function seen(wrapper: Wrapper): string {
+  const parts: string[] = [];
+  walk(wrapper.instance as RemoteNode, (n) => {
+    // adjacent text children read as one string ("Past due for " "12" " days")
+    let run = '';
+    for (const child of n.children ?? []) {
+      if (!child.type && typeof child.text === 'string') run += child.text;
+      else if (run) (parts.push(run), (run = ''));
+    }
+    if (run) parts.push(run);
+    const props = n.props ?? {};
+    for (const key of TEXT_PROPS) {
+      const v = props[key];
+      if (typeof v === 'string' || typeof v === 'number') parts.push(String(v));
+    }
+    if (Array.isArray(props.items)) {
+      for (const item of props.items as Record<string, unknown>[]) parts.push(Object.values(item).map(String).join(' · '));
+    }
+  });
+  return parts.join('\n');
 }

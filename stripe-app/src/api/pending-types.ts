@@ -3,13 +3,13 @@
 // backend/http/sync-schemas.ts / an ActionResult in action-schemas.ts exist, then delete this file.
 import type { InvoiceResponse } from '../../../backend/http/ledger-schemas';
 
-export interface SyncRunResponse {
+export type SyncRunResponse = {
   id: string;
   status: 'running' | 'succeeded' | 'failed';
   started_at: string;
   finished_at: string | null;
   error: string | null;
-}
+};
 
 /** An invoice action answers the updated invoice. */
 export type ActionResult = InvoiceResponse;

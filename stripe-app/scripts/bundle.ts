@@ -1,0 +1,175 @@
+// npm run app:bundle — type-checks the app, bundles every view of the manifest with esbuild (a
+// smoke test that each has a default export and resolves), and assembles stripe-app/dist/upload/:
+// the folder `stripe apps upload` expects (manifest, src/views/<Name>.tsx and the files they
+// import, package.json and package-lock.json beside them).
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import ts from 'typescript';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const appDir = join(root, 'stripe-app');
+const dist = join(appDir, 'dist');
+const upload = join(dist, 'upload');
+
+interface Manifest {
+  icon: string;
+  ui_extension: { views: { viewport: string; component: string }[] };
+  [key: string]: unknown;
+}
+const manifest = JSON.parse(readFileSync(join(root, 'stripe-app.json'), 'utf8')) as Manifest;
+const views = manifest.ui_extension.views.map((v) => v.component);
+
+function step(name: string) {
+  console.log(`\n> ${name}`);
+}
+
+function typecheck(project: string) {
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], {
+    stdio: 'inherit',
+  });
+}
+
+step('type-check (tsc -p stripe-app/tsconfig.json)');
+typecheck(join(appDir, 'tsconfig.json'));
+
+step(`bundle ${views.length} views with esbuild`);
+rmSync(dist, { recursive: true, force: true });
+const result = await esbuild.build({
+  entryPoints: Object.fromEntries(views.map((v) => [v, join(appDir, 'src/views', `${v}.tsx`)])),
+  outdir: join(dist, 'bundle'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  jsx: 'automatic',
+  minify: true,
+  metafile: true,
+  logLevel: 'warning',
+});
+for (const [file, out] of Object.entries(result.metafile.outputs)) {
+  if (!out.entryPoint) continue;
+  if (!out.exports.includes('default')) throw new Error(`${out.entryPoint} has no default export`);
+  console.log(`  ${relative(root, out.entryPoint)} -> ${relative(root, file)} (${(out.bytes / 1024).toFixed(0)} kB)`);
+}
+
+step('assemble stripe-app/dist/upload');
+// the app's own source files the views need at run time (type-only imports are erased)
+const sources = Object.keys(result.metafile.inputs)
+  .map((f) => resolve(root, f))
+  .filter((f) => f.startsWith(join(appDir, 'src') + '/'));
+for (const file of sources) {
+  const target = join(upload, relative(appDir, file));
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(file, target);
+}
+// the contract types, snapshotted so the folder stands alone (the repo's contract.ts reaches into backend/)
+const contract = join(appDir, 'src/api/contract.ts');
+mkdirSync(join(upload, 'src/api'), { recursive: true });
+writeFileSync(join(upload, 'src/api/contract.ts'), snapshotTypes(contract));
+
+cpSync(resolve(root, manifest.icon), join(upload, 'icon.png'));
+writeFileSync(join(upload, 'stripe-app.json'), JSON.stringify({ ...manifest, icon: './icon.png' }, null, 2) + '\n');
+
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pick = (names: string[], from: Record<string, string>) => Object.fromEntries(names.map((n) => [n, from[n]]));
+const pkg = {
+  name: 'tenant-billing-stripe-app',
+  version: rootPkg.version,
+  private: true,
+  dependencies: pick(['@stripe/ui-extension-sdk', 'react'], rootPkg.dependencies),
+  devDependencies: pick(['@types/react', 'typescript'], rootPkg.devDependencies),
+};
+writeFileSync(join(upload, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+writeFileSync(join(upload, 'package-lock.json'), JSON.stringify(subsetLock(pkg), null, 2) + '\n');
+writeFileSync(
+  join(upload, 'tsconfig.json'),
+  JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2020',
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        jsx: 'react-jsx',
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        isolatedModules: true,
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  ) + '\n',
+);
+
+step('type-check the upload folder on its own');
+typecheck(join(upload, 'tsconfig.json'));
+
+console.log(`\nReady: ${relative(process.cwd(), upload)} (cd there, then \`stripe apps upload\`)`);
+
+/**
+ * The exported types of contract.ts written out structurally (zod-inferred types expanded), using
+ * the TypeScript checker; hand-written because no package snapshots inferred types to source.
+ */
+function snapshotTypes(file: string): string {
+  const config = ts.getParsedCommandLineOfConfigFile(join(appDir, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    },
+  });
+  const program = ts.createProgram([file], config!.options);
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file)!;
+  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.InTypeAlias;
+  const lines = [
+    '// Generated by stripe-app/scripts/bundle.ts from the backend schemas: a snapshot of the App API types.',
+  ];
+  for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(source)!)) {
+    const target = checker.getAliasedSymbol(exported);
+    const decl = target.declarations?.[0];
+    const params =
+      decl && (ts.isTypeAliasDeclaration(decl) || ts.isInterfaceDeclaration(decl)) && decl.typeParameters
+        ? `<${decl.typeParameters.map((p) => p.name.text).join(', ')}>`
+        : '';
+    const type = checker.getDeclaredTypeOfSymbol(target);
+    lines.push(`export type ${exported.name}${params} = ${checker.typeToString(type, decl, flags)};`);
+  }
+  return lines.join('\n\n') + '\n';
+}
+
+/** package-lock.json for the upload folder: the root lock's entries reachable from its dependencies. */
+function subsetLock(p: typeof pkg) {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; optional?: boolean }>;
+  };
+  const keep = new Set<string>();
+  // resolve a dependency the way Node does: nested node_modules first, then the parent's
+  const locate = (from: string, name: string) => {
+    for (let base = from; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
+      const key = `${base ? `${base}/` : ''}node_modules/${name}`;
+      if (lock.packages[key]) return key;
+      if (!base) return undefined;
+    }
+  };
+  const visit = (from: string, name: string) => {
+    const key = locate(from, name);
+    if (!key || keep.has(key)) return;
+    keep.add(key);
+    for (const dep of Object.keys(lock.packages[key].dependencies ?? {})) visit(key, dep);
+  };
+  for (const name of [...Object.keys(p.dependencies), ...Object.keys(p.devDependencies)]) visit('', name);
+  return {
+    name: p.name,
+    version: p.version,
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: p.name, version: p.version, dependencies: p.dependencies, devDependencies: p.devDependencies },
+      ...Object.fromEntries([...keep].sort().map((k) => [k, lock.packages[k]])),
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { render } from '@stripe/ui-extension-sdk/testing';
+import { Banner, Link, SearchField, Spinner } from '@stripe/ui-extension-sdk/ui';
+import InvoiceDetail from '../../../stripe-app/src/views/InvoiceDetail';
+import {
+  TENANT_ID,
+  apiError,
+  context,
+  fakeBackend,
+  invoice,
+  invoiceDetail,
+  list,
+  pending,
+  press,
+  seen,
+  settle,
+  tenant,
+} from '../support';
+
+vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
+  fetchStripeSignature: vi.fn(async () => 'sig'),
+}));
+afterEach(() => vi.unstubAllGlobals());
+
+const LEDGER_ID = invoice().id;
+const props = () => context('stripe.dashboard.invoice.detail', { objectId: 'in_1Abc', object: 'invoice' });
+describe('InvoiceDetail', () => {
+  test('loading: a spinner while the ledger is asked', async () => {
+    fakeBackend({ 'GET /api/invoices': pending });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(wrapper).toContainComponent(Spinner);
+  });
+
+  test('error: the API error and a retry that asks again', async () => {
+    let fail = true;
+    const backend = fakeBackend({
+      'GET /api/invoices': () => (fail ? apiError(503, 'database_unavailable', 'the database is unavailable; retry later') : list([invoice()])),
+      [`GET /api/invoices/${LEDGER_ID}`]: () => invoiceDetail(),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('Could not load the invoice');
+    expect(seen(wrapper)).toContain('the database is unavailable; retry later (request req_test)');
+    fail = false;
+    press(wrapper, 'Try again');
+    await settle(update);
+    expect(backend.to('GET', '/api/invoices')).toHaveLength(2);
+    expect(seen(wrapper)).toContain('INV-0042');
+  });
+
+  test('empty: an invoice the ledger does not have yet', async () => {
+    const backend = fakeBackend({ 'GET /api/invoices': () => list([invoice({ external_id: 'in_1AbcOther' })]) });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(backend.calls[0].url.searchParams.get('q')).toBe('in_1Abc');
+    expect(seen(wrapper)).toContain('This invoice is not in the tenant ledger yet');
+  });
+
+  test('filled: tenant, past-due status and days, amounts, refunds, history and PDF link', async () => {
+    fakeBackend({
+      'GET /api/invoices': () => list([invoice()]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () =>
+        invoiceDetail({
+          past_due: true,
+          days_past_due: 12,
+          amount_refunded: 1000,
+          history: [
+            { from_status: null, to_status: 'open', at: '2026-02-01T00:00:00.000Z', source: 'event:evt_open', note: null },
+            { from_status: 'open', to_status: 'past_due', at: '2026-03-02T06:00:00.000Z', source: 'job:past-due-scan', note: null },
+          ],
+          events: [
+            { id: 'e1', type: 'charge.refunded', gateway: 'stripe', occurred_at: '2026-03-03T00:00:00.000Z', processed: true },
+          ],
+        }),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('INV-0042');
+    expect(seen(wrapper)).toContain('Past due');
+    expect(seen(wrapper)).toContain('Past due for 12 days');
+    expect(seen(wrapper)).toContain('Acme Studio');
+    expect(seen(wrapper)).toContain('$1,234.56');
+    expect(seen(wrapper)).toContain('Refunded $10.00');
+    expect(seen(wrapper)).toContain('charge.refunded');
+    expect(seen(wrapper)).toContain('Open → Past due');
+    expect(seen(wrapper)).toContain('scheduled past due scan');
+    expect(seen(wrapper)).toContain('event evt_open');
+    expect(wrapper).toContainComponent(Link, { href: 'https://pay.stripe.com/invoice/acct/test_inv/pdf' });
+  });
+
+  test('an action asks for confirmation, calls the API, and shows the result', async () => {
+    const backend = fakeBackend({
+      'GET /api/invoices': () => list([invoice()]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () =>
+        backend.to('POST', `/api/invoices/${LEDGER_ID}/void`).length ? invoiceDetail({ status: 'void' }) : invoiceDetail(),
+      [`POST /api/invoices/${LEDGER_ID}/void`]: () => invoice({ status: 'void', amount_remaining: 0 }),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    press(wrapper, 'Void invoice');
+    await settle(update);
+    expect(seen(wrapper)).toContain('Void this invoice? This cannot be undone.');
+    expect(backend.to('POST', `/api/invoices/${LEDGER_ID}/void`)).toHaveLength(0); // not before confirming
+    press(wrapper, 'Confirm');
+    await settle(update);
+    expect(backend.to('POST', `/api/invoices/${LEDGER_ID}/void`)).toHaveLength(1);
+    expect(seen(wrapper)).toContain('Invoice voided. Status: Void; remaining $0.00.');
+    // the detail was fetched again: the void invoice offers no actions any more
+    expect(seen(wrapper)).toContain('No actions for a void invoice.');
+  });
+
+  test('cancelling a confirmation calls nothing', async () => {
+    const backend = fakeBackend({
+      'GET /api/invoices': () => list([invoice()]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () => invoiceDetail(),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    press(wrapper, 'Retry payment');
+    await settle(update);
+    press(wrapper, 'Cancel');
+    await settle(update);
+    expect(backend.calls.filter((c) => c.method === 'POST')).toHaveLength(0);
+    expect(seen(wrapper)).toContain('Send reminder');
+  });
+
+  test('a failed action shows the API message', async () => {
+    fakeBackend({
+      'GET /api/invoices': () => list([invoice()]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () => invoiceDetail(),
+      [`POST /api/invoices/${LEDGER_ID}/retry`]: () =>
+        apiError(402, 'card_declined', 'Your card was declined.'),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    press(wrapper, 'Retry payment');
+    await settle(update);
+    press(wrapper, 'Confirm');
+    await settle(update);
+    expect(wrapper).toContainComponent(Banner, { type: 'critical' });
+    expect(seen(wrapper)).toContain('Retry payment failed: Your card was declined. (request req_test)');
+  });
+
+  test('an invoice without a tenant can be assigned one (links its customer)', async () => {
+    let linked = false;
+    const backend = fakeBackend({
+      'GET /api/invoices': () => list([invoice({ tenant: null })]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () => invoiceDetail({ tenant: linked ? { id: TENANT_ID, name: 'Acme Studio' } : null }),
+      'GET /api/tenants': () => list([tenant()]),
+      [`POST /api/tenants/${TENANT_ID}/links`]: (req) => {
+        linked = true;
+        return { id: 'l1', ...(req.body as object), created_at: '2026-03-01T00:00:00.000Z' };
+      },
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('Customer cus_Acme is not linked to a tenant.');
+    wrapper.find(SearchField)!.trigger('onInputChange', 'acme');
+    await settle(update);
+    expect(backend.last('GET', '/api/tenants').url.searchParams.get('q')).toBe('acme');
+    wrapper.find(SearchField)!.trigger('onSelectionChange', TENANT_ID);
+    await settle(update);
+    press(wrapper, 'Assign tenant');
+    await settle(update);
+    expect(backend.last('POST', `/api/tenants/${TENANT_ID}/links`).body).toEqual({ gateway: 'stripe', external_id: 'cus_Acme' });
+    expect(seen(wrapper)).not.toContain('is not linked to a tenant');
+    expect(seen(wrapper)).toContain('Acme Studio');
+  });
+
+  test('PayPal invoices offer no Stripe actions', async () => {
+    fakeBackend({
+      'GET /api/invoices': () => list([invoice({ gateway: 'paypal' })]),
+      [`GET /api/invoices/${LEDGER_ID}`]: () => invoiceDetail({ gateway: 'paypal', currency: 'kwd', total: 1234567 }),
+    });
+    const { wrapper, update } = render(<InvoiceDetail {...props()} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('Actions are available for Stripe invoices');
+    expect(seen(wrapper)).toContain('KWD');
+    expect(seen(wrapper)).toContain('1,234.567');
+  });
+});
