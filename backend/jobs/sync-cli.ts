@@ -1,0 +1,127 @@
+// npm run sync -- --account acct_… [--mode live|test]
+// Runs a Stripe backfill for one account and mode in the terminal, with a progress bar. A run that
+// fails or is interrupted (Ctrl-C) is continued from its saved cursor by the next one.
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { migrate } from '../db/migrate.js';
+import { createStripeClient } from '../gateways/stripe/api-client.js';
+import { createLogger } from '../logger.js';
+import { PAGE_SIZE, runBackfill, SyncAlreadyRunningError, type SyncRun } from './backfill.js';
+
+const USAGE = 'usage: npm run sync -- --account acct_… [--mode live|test]';
+
+async function main(): Promise<number> {
+  let values: { account?: string; mode?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { account: { type: 'string' }, mode: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!values.account || !/^acct_\w+$/.test(values.account)) {
+    console.error(`--account must be a Stripe account id (acct_…)\n${USAGE}`);
+    return 2;
+  }
+  if (values.mode !== undefined && values.mode !== 'live' && values.mode !== 'test') {
+    console.error(`--mode must be live or test\n${USAGE}`);
+    return 2;
+  }
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const stripe = createStripeClient(config);
+  if (!stripe || !config.STRIPE_SECRET_KEY) {
+    console.error("STRIPE_SECRET_KEY is not set: the backfill needs the platform's Stripe secret key");
+    return 1;
+  }
+  // A key reaches one mode only; the mode defaults to the key's.
+  const keyMode = /^(sk|rk)_test_/.test(config.STRIPE_SECRET_KEY) ? 'test' : 'live';
+  const mode = values.mode ?? keyMode;
+  if (mode !== keyMode) {
+    console.error(`STRIPE_SECRET_KEY is a ${keyMode}-mode key; it cannot sync ${mode}-mode data`);
+    return 1;
+  }
+
+  // Warnings (retries) still show; routine info lines would only fight with the progress bar.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  const db = await openDatabase(config);
+  const controller = new AbortController();
+  const stop = (signal: string) => controller.abort(signal);
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  const bar = new cliProgress.SingleBar(
+    {
+      format: '{phase} |{bar}| {value}/{total} objects · customers {customers} · invoices {invoices} · pages {pages} · errors {errors}',
+      hideCursor: true,
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = (run: SyncRun) => ({
+    phase: run.phase.padEnd(9),
+    customers: run.customers,
+    invoices: run.invoices,
+    pages: run.pages,
+    errors: run.errors,
+  });
+  try {
+    await migrate(db.sql);
+    let barStarted = false;
+    const run = await runBackfill(
+      { sql: db.sql, stripe, logger, now: () => new Date(), config },
+      { accountId: values.account, livemode: mode === 'live' },
+      {
+        signal: controller.signal,
+        onProgress(current) {
+          // Stripe lists have no total: the bar counts what is known, plus a page while more remain.
+          const value = current.customers + current.invoices;
+          const total = value + (current.phase === 'done' ? 0 : PAGE_SIZE);
+          if (!barStarted) {
+            bar.start(total, value, payload(current));
+            barStarted = true;
+          }
+          bar.setTotal(total);
+          bar.update(value, payload(current));
+        },
+      },
+    );
+    if (barStarted) bar.stop();
+    const counts = `${run.customers} customers, ${run.invoices} invoices, ${run.pages} pages, ${run.errors} errors`;
+    if (run.state === 'succeeded') {
+      console.log(`sync succeeded for ${values.account} (${mode}): ${counts}`);
+      return 0;
+    }
+    console.error(`sync failed for ${values.account} (${mode}) after ${counts}: ${run.error}`);
+    console.error('run the same command again to continue from the saved cursor');
+    return 1;
+  } catch (err) {
+    bar.stop();
+    if (err instanceof SyncAlreadyRunningError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+process.exitCode = await main();
