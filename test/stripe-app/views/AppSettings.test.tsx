@@ -1,0 +1,142 @@
+import { render } from '@stripe/ui-extension-sdk/testing';
+import { SettingsView, Spinner } from '@stripe/ui-extension-sdk/ui';
+import AppSettings from '../../../stripe-app/src/views/AppSettings';
+import type { SettingsResponse } from '../../../stripe-app/src/api/contract';
+import { BACKEND_URL, apiError, context, fakeBackend, findAll, pending, press, reply, seen, settle, trigger } from '../support';
+
+vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
+  fetchStripeSignature: vi.fn(async () => 'sig'),
+}));
+afterEach(() => vi.unstubAllGlobals());
+
+const saved = (over: Partial<SettingsResponse> = {}): SettingsResponse => ({
+  paypal_webhook_id: 'WH7X',
+  tenant_metadata_key: 'tenant_id',
+  notify_url: null,
+  past_due_grace_days: 3,
+  reminder_steps: [1, 7],
+  notify_secret: 'nsec_abc',
+  ...over,
+});
+
+const type = (wrapper: Parameters<typeof trigger>[0], label: string, value: string) =>
+  trigger(wrapper, 'TextField', (f) => String(f.props.label).startsWith(label), 'onChange', { target: { value } });
+const field = (wrapper: Parameters<typeof trigger>[0], label: string) =>
+  findAll(wrapper, 'TextField').find((f) => String(f.props.label).startsWith(label))!.props;
+const save = (wrapper: ReturnType<typeof render>['wrapper']) => wrapper.find(SettingsView)!.trigger('onSave', {});
+
+describe('AppSettings', () => {
+  test('loading', async () => {
+    fakeBackend({ 'GET /api/settings': pending, 'GET /api/sync': pending });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    expect(wrapper).toContainComponent(Spinner);
+  });
+
+  test('error, then retry', async () => {
+    let fail = true;
+    fakeBackend({
+      'GET /api/settings': () => (fail ? apiError(500, 'internal_error', 'internal error') : saved()),
+      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('Could not load the settings');
+    fail = false;
+    press(wrapper, 'Try again');
+    await settle(update);
+    expect(field(wrapper, 'PayPal webhook id').value).toBe('WH7X');
+  });
+
+  test('filled: the mode, current values, and the PayPal webhook URL of this account', async () => {
+    fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => ({ id: 's1', status: 'succeeded', started_at: '2026-03-01T10:00:00.000Z', finished_at: '2026-03-01T10:05:00.000Z', error: null }),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings', { mode: 'live' })} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('These settings apply to live mode');
+    expect(field(wrapper, 'PayPal webhook URL').value).toBe(`${BACKEND_URL}/webhooks/paypal/acct_platform`);
+    expect(field(wrapper, 'PayPal webhook id (live)').value).toBe('WH7X');
+    expect(field(wrapper, 'Grace days').value).toBe('3');
+    expect(field(wrapper, 'Reminder steps').value).toBe('1, 7');
+    expect(field(wrapper, 'Notification URL').value).toBe('');
+    expect(seen(wrapper)).toContain('Last import: succeeded');
+  });
+
+  test('saving sends the edited settings and shows the saved state', async () => {
+    const backend = fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => null,
+      'PUT /api/settings': (req) => ({ ...saved(), ...(req.body as object) }),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings', { mode: 'test' })} />);
+    await settle(update);
+    type(wrapper, 'Notification URL', 'https://ops.example.com/past-due');
+    type(wrapper, 'Reminder steps', '14, 1 7');
+    type(wrapper, 'PayPal webhook id', '');
+    await settle(update);
+    await save(wrapper);
+    await settle(update);
+    const put = backend.last('PUT', '/api/settings');
+    expect(put.headers['stripe-mode']).toBe('test');
+    expect(put.body).toEqual({
+      paypal_webhook_id: null,
+      tenant_metadata_key: 'tenant_id',
+      notify_url: 'https://ops.example.com/past-due',
+      past_due_grace_days: 3,
+      reminder_steps: [14, 1, 7],
+    });
+    expect(wrapper.find(SettingsView)!.prop('statusMessage')).toBe('Saved test-mode settings.');
+  });
+
+  test("the API's 400 messages appear beside the fields they name", async () => {
+    fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => null,
+      'PUT /api/settings': () =>
+        apiError(400, 'invalid_request', 'notify_url: notify_url must use https (http only for localhost)', [
+          { path: 'notify_url', message: 'notify_url must use https (http only for localhost)' },
+          { path: 'reminder_steps.1', message: 'Too big: expected number to be <=365' },
+        ]),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    type(wrapper, 'Notification URL', 'http://ops.example.com');
+    type(wrapper, 'Reminder steps', '1, 400');
+    await settle(update);
+    await save(wrapper);
+    await settle(update);
+    expect(field(wrapper, 'Notification URL').error).toBe('notify_url must use https (http only for localhost)');
+    expect(field(wrapper, 'Reminder steps').error).toBe('Too big: expected number to be <=365');
+    expect(field(wrapper, 'Grace days').error).toBeUndefined();
+    expect(wrapper.find(SettingsView)!.prop('statusMessage')).toBe('Not saved.');
+  });
+
+  test('numbers that do not parse are caught before calling the API', async () => {
+    const backend = fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => null });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    type(wrapper, 'Grace days', 'three');
+    await settle(update);
+    await save(wrapper);
+    await settle(update);
+    expect(field(wrapper, 'Grace days').error).toBe('Enter a whole number of days.');
+    expect(backend.to('PUT', '/api/settings')).toHaveLength(0);
+  });
+
+  test('starts a Stripe import', async () => {
+    const backend = fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => null,
+      'POST /api/sync': () => ({ id: 's2', status: 'running', started_at: '2026-03-02T09:00:00.000Z', finished_at: null, error: null }),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    press(wrapper, 'Start import');
+    await settle(update);
+    expect(backend.to('POST', '/api/sync')).toHaveLength(1);
+    expect(seen(wrapper)).toContain('Last import: running');
+  });
+});
