@@ -11,6 +11,7 @@ import { healthRoutes } from './http/routes/health.js';
 import { settingsRoutes } from './http/routes/settings.js';
 import { tenantRoutes } from './http/routes/tenants.js';
 import { syncRoutes } from './http/routes/sync.js';
+import { pastDueRoutes } from './http/routes/past-due.js';
 import { invoiceRoutes } from './http/routes/invoices.js';
 import { eventRoutes } from './http/routes/events.js';
 import { statsRoutes } from './http/routes/stats.js';
@@ -51,6 +52,7 @@ export function createApp(deps: Deps) {
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
   app.route('/api', syncRoutes());
+  app.route('/api', pastDueRoutes());
   app.route('/api', invoiceRoutes());
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());

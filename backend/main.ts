@@ -6,6 +6,7 @@ import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { createStripeClient } from './gateways/stripe/api-client.js';
+import { startScheduler } from './jobs/scheduler.js';
 
 async function main() {
   let config;
@@ -26,6 +27,7 @@ async function main() {
 
   const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClient(config) };
   const app = createApp(deps);
+  const scheduler = startScheduler(deps, { schedule: config.PAST_DUE_SCHEDULE });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {
@@ -44,6 +46,7 @@ async function main() {
     logger.info({ signal }, 'draining');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
+      await scheduler.stop(); // lets a running scan finish before the pool closes
       await db.close();
       clearTimeout(force);
       logger.info('stopped');
