@@ -72,7 +72,7 @@ export async function paypalHarness(
 
   return {
     ...h,
-    post(event, o = {}) {
+    async post(event, o = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);
       const { accountId, ...sign } = o;
       const headers = paypalHeaders(body, { webhookId: TEST_WEBHOOK_ID, certUrl: certs.certUrl(), time: h.clock.now(), ...sign });
@@ -110,7 +110,7 @@ export async function paypalHarness(
 const iso = (d: Date | string) => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 export const whId = () => `WH-${randomBytes(8).toString('hex').toUpperCase()}-${randomBytes(8).toString('hex').toUpperCase()}`;
 
-function envelope(eventType: string, resourceType: string, resource: object, at: Date | string) {
+function envelope<R extends object>(eventType: string, resourceType: string, resource: R, at: Date | string) {
   return {
     id: whId(),
     event_version: '1.0',
