@@ -1,0 +1,50 @@
+import { currencyDigits, formatMoney, parseAmount } from '../../stripe-app/src/format';
+import { rangeToFilter } from '../../stripe-app/src/date-range';
+
+describe('money', () => {
+  test('minor-unit digits per currency', () => {
+    expect(currencyDigits('usd')).toBe(2);
+    expect(currencyDigits('jpy')).toBe(0);
+    expect(currencyDigits('kwd')).toBe(3);
+  });
+
+  test('formats minor units in the currency and the locale', () => {
+    expect(formatMoney(123456, 'usd', 'en-US')).toBe('$1,234.56');
+    expect(formatMoney(123456, 'jpy', 'en-US')).toBe('¥123,456');
+    expect(formatMoney(1234567, 'kwd', 'en-US')).toBe('KWD\u00a01,234.567');
+    expect(formatMoney(123456, 'eur', 'de-DE')).toBe('1.234,56\u00a0€');
+    expect(formatMoney(-500, 'usd', 'en-US')).toBe('-$5.00');
+  });
+
+  test('parses typed amounts into minor units, refusing more decimals than the currency has', () => {
+    expect(parseAmount('12.5', 'usd')).toBe(1250);
+    expect(parseAmount('1,000.25', 'usd')).toBe(100025);
+    expect(parseAmount('1000', 'jpy')).toBe(1000);
+    expect(parseAmount('10.5', 'jpy')).toBeNull();
+    expect(parseAmount('1.234', 'kwd')).toBe(1234);
+    expect(parseAmount('0', 'usd')).toBeNull();
+    expect(parseAmount('abc', 'usd')).toBeNull();
+  });
+});
+
+describe('date range filter', () => {
+  const now = new Date(2026, 4, 15, 13, 30); // 15 May 2026, local time
+
+  test('a picked range includes its end day', () => {
+    expect(rangeToFilter({ start: new Date(2026, 0, 1, 9), end: new Date(2026, 0, 31, 18) })).toEqual({
+      from: new Date(2026, 0, 1).toISOString(),
+      to: new Date(2026, 1, 1).toISOString(),
+    });
+  });
+
+  test('presets resolve against now; all time and no range send nothing', () => {
+    expect(rangeToFilter('today', now)).toEqual({ from: new Date(2026, 4, 15).toISOString(), to: new Date(2026, 4, 16).toISOString() });
+    expect(rangeToFilter('last7Days', now)).toEqual({ from: new Date(2026, 4, 9).toISOString(), to: new Date(2026, 4, 16).toISOString() });
+    expect(rangeToFilter('previousMonth', now)).toEqual({ from: new Date(2026, 3, 1).toISOString(), to: new Date(2026, 4, 1).toISOString() });
+    expect(rangeToFilter('previousQuarter', now)).toEqual({ from: new Date(2026, 0, 1).toISOString(), to: new Date(2026, 3, 1).toISOString() });
+    expect(rangeToFilter('yearToDate', now)).toEqual({ from: new Date(2026, 0, 1).toISOString(), to: new Date(2026, 4, 16).toISOString() });
+    expect(rangeToFilter('last12Months', now)).toEqual({ from: new Date(2025, 4, 16).toISOString(), to: new Date(2026, 4, 16).toISOString() });
+    expect(rangeToFilter('allTime', now)).toEqual({});
+    expect(rangeToFilter(undefined, now)).toEqual({});
+  });
+});
