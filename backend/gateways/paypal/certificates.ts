@@ -2,6 +2,7 @@
 // The URL is checked against the allowed prefixes before any request; the download refuses
 // redirects, is time-boxed and size-capped; the certificate's dates and subject are checked on
 // every use. Only good certificates are cached (a new PayPal certificate gets a new URL).
+// The issuer chain is not re-verified: the file comes over https from an allowed PayPal host.
 import { X509Certificate } from 'node:crypto';
 
 export class VerificationError extends Error {}

@@ -120,7 +120,7 @@ function outstandingSnapshot(
 
 /** Settles (paid: a later sale completed) or voids (cancelled) the open outstanding balance, if any. */
 async function closeOutstanding(ctx: Ctx, subscriptionId: string, status: 'paid' | 'void', source: ChangeSource) {
-  const sub = await getSubscription(ctx.tx, ctx.scope, subscriptionId);
+  const sub = await getSubscription(ctx.tx, ctx.scope, subscriptionId, true);
   if (!sub || sub.outstanding_cycle === 0) return null;
   const row = await loadInvoice(ctx, outstandingExternalId(subscriptionId, sub.outstanding_cycle));
   if (!row || row.status !== 'open') return null;
@@ -234,7 +234,7 @@ function paymentStatus(p: PaymentState): { status: InvoiceStatus; payment_failed
 
 async function onPayment(ctx: Ctx, p: PaymentState): Promise<ProcessOutcome> {
   const { tx, scope } = ctx;
-  const sub = p.subscription_id ? await getSubscription(tx, scope, p.subscription_id) : null;
+  const sub = p.subscription_id ? await getSubscription(tx, scope, p.subscription_id, true) : null;
   const tenantId =
     (p.subscription_id ? await tenantForIdentities(tx, scope, 'paypal', [p.subscription_id, sub?.payer_id]) : null) ??
     sub?.tenant_id ??
@@ -306,6 +306,7 @@ const INVOICE_STATUS: Record<string, InvoiceStatus> = {
   CANCELLED: 'void',
 };
 
+/** The tenant of a PayPal invoice: a link of its INV2- id, else its detail.reference matching an external_ref. */
 async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> {
   const { tx, scope } = ctx;
   const status = INVOICE_STATUS[inv.status];

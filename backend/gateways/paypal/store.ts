@@ -51,10 +51,17 @@ export async function saveSubscription(
   return applied.length > 0;
 }
 
-export async function getSubscription(db: Db, scope: Scope, subscriptionId: string): Promise<StoredSubscription | null> {
+/** `lock` holds the row until commit, so concurrent events of one subscription take turns. */
+export async function getSubscription(
+  db: Db,
+  scope: Scope,
+  subscriptionId: string,
+  lock = false,
+): Promise<StoredSubscription | null> {
   const [row] = await db<StoredSubscription[]>`
     SELECT subscription_id, status, payer_id, tenant_id, outstanding_cycle FROM paypal_subscriptions
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND subscription_id = ${subscriptionId}`;
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND subscription_id = ${subscriptionId}
+    ${lock ? db`FOR UPDATE` : db``}`;
   return row ?? null;
 }
 
