@@ -17,6 +17,7 @@ import { eventRoutes } from './http/routes/events.js';
 import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook-route.js';
 import { paypalWebhookRoutes } from './gateways/paypal/webhook-route.js';
+import { actionRoutes } from './http/routes/actions.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
   app.route('/api', invoiceRoutes());
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());
+  app.route('/api', actionRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',

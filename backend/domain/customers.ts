@@ -4,7 +4,7 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import type { ChangeSource } from './invoices.js';
-import { getSettings } from './settings.js';
+import { readSettings } from './settings.js';
 import { tenantByExternalRef, tenantForIdentities, type Gateway } from './tenants.js';
 
 export type Metadata = Record<string, string>;
@@ -67,9 +67,9 @@ export async function resolveTenant(db: Db, scope: Scope, gateway: Gateway, clue
 }
 
 async function tenantFromMetadata(db: Db, scope: Scope, metadata: Metadata | null): Promise<string | null> {
-  // Settings are read only when there is metadata to match (getSettings writes its row on first use).
+  // Settings are read only when there is metadata to match.
   if (!metadata || Object.keys(metadata).length === 0) return null;
-  const { tenant_metadata_key: key } = await getSettings(db, scope);
+  const { tenant_metadata_key: key } = await readSettings(db, scope);
   return key ? tenantByExternalRef(db, scope, metadata[key]) : null;
 }
 

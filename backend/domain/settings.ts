@@ -22,6 +22,16 @@ export async function getSettings(db: Db, scope: Scope): Promise<Settings> {
   return row;
 }
 
+/** Read-only lookup for hot paths (webhooks, scans): no row lock, defaults when none is saved. */
+export async function readSettings(db: Db, scope: Scope): Promise<Omit<Settings, 'notify_secret'>> {
+  const [row] = await db<Omit<Settings, 'notify_secret'>[]>`
+    SELECT paypal_webhook_id, tenant_metadata_key, notify_url, past_due_grace_days, reminder_steps
+    FROM account_settings WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}`;
+  return (
+    row ?? { paypal_webhook_id: null, tenant_metadata_key: null, notify_url: null, past_due_grace_days: 0, reminder_steps: [0, 7, 30] }
+  );
+}
+
 export async function updateSettings(db: Db, scope: Scope, update: SettingsUpdate): Promise<Settings> {
   const current = await getSettings(db, scope);
   const next = { ...current, ...update };

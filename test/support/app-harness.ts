@@ -72,7 +72,12 @@ export interface Harness {
   accountId: string;
   clock: Clock;
   /** JSON request through app.request() as the harness account (mode 'test' unless given). */
-  api(method: string, path: string, body?: unknown, opts?: { mode?: string; accountId?: string }): Promise<Response>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { mode?: string; accountId?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
 }
 
 export function createHarness(opts: { env?: Record<string, string>; clock?: Clock } = {}): Harness {
@@ -93,6 +98,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
         timestamp: Math.floor(clock.now().getTime() / 1000),
       });
       if (body !== undefined) headers['content-type'] = 'application/json';
+      Object.assign(headers, o.headers);
       return app.request(path, {
         method,
         headers,

@@ -1,0 +1,161 @@
+// Admin actions on Stripe invoices, on behalf of the signed account. Refuses what Stripe would
+// refuse before calling it, uses idempotency keys so a double click never acts twice, applies
+// Stripe's answer to the ledger at once (history source user:<id>) and writes the audit log.
+import Stripe from 'stripe';
+import type { Sql } from '../../db/client.js';
+import type { Scope } from '../../domain/accounts.js';
+import { recordAdminAction, type AdminActionName } from '../../domain/admin-actions.js';
+import { conflict, notFound } from '../../domain/errors.js';
+import { displayStatus, getInvoiceRef, recordHistory, type InvoiceRef, type InvoiceStatus } from '../../domain/invoices.js';
+import { ApiError } from '../../http/errors.js';
+import { applyStripeInvoice } from './mapping.js';
+
+export type InvoiceAction = Exclude<AdminActionName, 'one_time_invoice'>;
+
+interface ActionRule {
+  allowed: (inv: InvoiceRef) => string | null;
+  call: (stripe: Stripe, id: string, options: Stripe.RequestOptions) => Promise<Stripe.Invoice>;
+}
+
+const onlyFrom = (statuses: InvoiceStatus[], what: string) => (inv: InvoiceRef) =>
+  statuses.includes(inv.status) ? null : `${what} needs an ${statuses.join(' or ')} invoice; this one is ${inv.status}`;
+
+/** Which statuses each action accepts, as Stripe does. */
+export const ACTION_RULES: Record<InvoiceAction, ActionRule> = {
+  retry: {
+    allowed: onlyFrom(['open'], 'retrying a payment'),
+    // Pays with the customer's default payment method.
+    call: (stripe, id, options) => stripe.invoices.pay(id, {}, options),
+  },
+  void: {
+    allowed: onlyFrom(['open', 'uncollectible'], 'voiding'),
+    call: (stripe, id, options) => stripe.invoices.voidInvoice(id, {}, options),
+  },
+  mark_uncollectible: {
+    allowed: onlyFrom(['open'], 'marking uncollectible'),
+    call: (stripe, id, options) => stripe.invoices.markUncollectible(id, {}, options),
+  },
+  send_reminder: {
+    allowed: (inv) =>
+      inv.status !== 'open'
+        ? `a reminder needs an open invoice; this one is ${inv.status}`
+        : inv.collection_method !== 'send_invoice'
+          ? 'Stripe only sends invoices whose collection method is send_invoice; this one is charged automatically'
+          : null,
+    call: (stripe, id, options) => stripe.invoices.sendInvoice(id, {}, options),
+  },
+};
+
+export interface ActionContext {
+  sql: Sql;
+  stripe: Stripe | null;
+  scope: Scope;
+  userId: string;
+  now: Date;
+  /** Stripe-Account for installed accounts; null for the platform's own account. */
+  stripeAccount: string | null;
+  /** the caller's Idempotency-Key header, if any */
+  idempotencyKey?: string;
+}
+
+export function requireStripe(stripe: Stripe | null): Stripe {
+  if (!stripe) throw new ApiError(503, 'stripe_not_configured', 'STRIPE_SECRET_KEY is not set on the backend');
+  return stripe;
+}
+
+/** Stripe's refusals come back with Stripe's status, message and request id. */
+export function stripeErrorToApi(err: unknown): ApiError {
+  if (!(err instanceof Stripe.errors.StripeError)) {
+    return new ApiError(502, 'stripe_unreachable', 'Stripe could not be reached; try again');
+  }
+  const details = { stripe_request_id: err.requestId ?? null, stripe_code: err.code ?? null, type: err.type };
+  if (err instanceof Stripe.errors.StripeCardError) return new ApiError(402, 'card_declined', err.message, details);
+  if (err instanceof Stripe.errors.StripeRateLimitError) return new ApiError(429, 'stripe_rate_limited', err.message, details);
+  if (err instanceof Stripe.errors.StripeIdempotencyError) return new ApiError(409, 'idempotency_conflict', err.message, details);
+  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
+    const status = err.statusCode === 404 ? 404 : err.statusCode === 409 ? 409 : 400;
+    return new ApiError(status, 'stripe_invalid_request', err.message, details);
+  }
+  if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
+    return new ApiError(502, 'stripe_not_authorized', 'the platform key may not act on this account', details);
+  }
+  if (err instanceof Stripe.errors.StripeConnectionError) {
+    return new ApiError(502, 'stripe_unreachable', 'Stripe could not be reached; try again', details);
+  }
+  return new ApiError(502, 'stripe_error', err.message, details);
+}
+
+/**
+ * The ledger time of Stripe's answer: its latest status transition (Stripe's own clock, so a later
+ * webhook is never mistaken for an older one), or now when the answer carries none.
+ */
+export function stripeChangeTime(invoice: Stripe.Invoice, now: Date): Date {
+  const t = invoice.status_transitions ?? {};
+  const latest = Math.max(
+    invoice.created ?? 0,
+    t.finalized_at ?? 0,
+    t.paid_at ?? 0,
+    t.voided_at ?? 0,
+    t.marked_uncollectible_at ?? 0,
+  );
+  return latest > 0 ? new Date(latest * 1000) : now;
+}
+
+function idempotencyKey(action: string, inv: InvoiceRef, now: Date, callerKey?: string): string {
+  if (callerKey) return `tb:${action}:${inv.external_id}:${callerKey}`;
+  // Without the caller's key: a double click (same invoice state, same minute) maps to one Stripe
+  // call; a later retry after a decline gets a new key, so Stripe tries the card again instead of
+  // replaying the stored decline.
+  const minute = Math.floor(now.getTime() / 60_000);
+  return `tb:${action}:${inv.external_id}:${inv.status}:${inv.attempt_count}:${minute}`;
+}
+
+export async function performInvoiceAction(ctx: ActionContext, invoiceId: string, action: InvoiceAction): Promise<string> {
+  const stripe = requireStripe(ctx.stripe);
+  const inv = await getInvoiceRef(ctx.sql, ctx.scope, invoiceId);
+  if (!inv) throw notFound('invoice');
+  const rule = ACTION_RULES[action];
+  const refusal = inv.gateway !== 'stripe' ? `${action.replace('_', ' ')} is only available for Stripe invoices` : rule.allowed(inv);
+  const audit = (outcome: 'succeeded' | 'failed', detail: Record<string, unknown>) =>
+    recordAdminAction(ctx.sql, ctx.scope, {
+      user_id: ctx.userId,
+      action,
+      invoice_id: inv.id,
+      target: inv.external_id,
+      outcome,
+      detail,
+    });
+  if (refusal) {
+    await audit('failed', { reason: refusal, status: inv.status });
+    throw conflict(refusal);
+  }
+
+  let updated: Stripe.Invoice;
+  try {
+    updated = await rule.call(stripe, inv.external_id, {
+      idempotencyKey: idempotencyKey(action, inv, ctx.now, ctx.idempotencyKey),
+      ...(ctx.stripeAccount ? { stripeAccount: ctx.stripeAccount } : {}),
+    });
+  } catch (err) {
+    const apiError = stripeErrorToApi(err);
+    await audit('failed', { code: apiError.code, message: apiError.message, ...(apiError.details as object) });
+    throw apiError;
+  }
+  await ctx.sql.begin(async (tx) => {
+    const label = `user:${ctx.userId}`;
+    await applyStripeInvoice(tx, ctx.scope, updated, { time: stripeChangeTime(updated, ctx.now), eventId: null, label });
+    if (action === 'send_reminder') {
+      const shown = displayStatus(inv.status, inv.past_due);
+      await recordHistory(tx, ctx.scope, inv.id, shown, shown, ctx.now, label, 'reminder sent');
+    }
+    await recordAdminAction(tx, ctx.scope, {
+      user_id: ctx.userId,
+      action,
+      invoice_id: inv.id,
+      target: inv.external_id,
+      outcome: 'succeeded',
+      detail: { status: updated.status },
+    });
+  });
+  return inv.id;
+}
