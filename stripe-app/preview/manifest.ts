@@ -9,6 +9,7 @@ export interface Manifest {
   id: string;
   version: string;
   name: string;
+  icon?: string;
   permissions?: { permission: string; purpose?: string }[];
   constants?: Record<string, unknown>;
   ui_extension?: {

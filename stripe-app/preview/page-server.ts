@@ -70,6 +70,16 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
       return c.body(buildFailure(err), 200, { 'content-type': 'text/javascript; charset=utf-8' });
     }
   });
+  app.get('/favicon.ico', (c) => {
+    const { manifest, manifestPath } = findApp();
+    const icon = manifest.icon;
+    if (!icon) return c.body(null, 204);
+    try {
+      return c.body(readFileSync(path.resolve(path.dirname(manifestPath), icon)), 200, { 'content-type': 'image/png' });
+    } catch {
+      return c.body(null, 204);
+    }
+  });
   app.get('/styles.css', async (c) => {
     if (!css) css = (await bundler.build().catch(() => ({ css: '' }))).css;
     return c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' });

@@ -106,9 +106,11 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<Preview> 
     port: opts.pagePort ?? 0,
     // The demo seeds the fake Stripe API with the objects it announces by webhook, so actions
     // on them (void, retry…) reach an API that knows them.
+    // Only missing objects: a second demo run must not undo what actions changed since.
     seedStripe: (body: { customers?: Stripe.Customer[]; invoices?: Stripe.Invoice[] }) => {
-      stripe.seedCustomers(accountId, body.customers ?? []);
-      stripe.seedInvoices(accountId, body.invoices ?? []);
+      const known = stripe.account(accountId);
+      stripe.seedCustomers(accountId, (body.customers ?? []).filter((c) => !known.customers.has(c.id)));
+      stripe.seedInvoices(accountId, (body.invoices ?? []).filter((i) => !known.invoices.has(i.id)));
     },
   }).catch(async (err) => {
     await stripe.close();
