@@ -5,26 +5,8 @@ import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
 import type { DisplayStatus, InvoiceStatus } from './invoices.js';
 import { decodeCursor, page } from './pagination.js';
+import { daysPastDue } from './past-due.js';
 import { isUuid, type Gateway } from './tenants.js';
-
-const DAY_MS = 86_400_000;
-
-export interface PastDueFacts {
-  past_due: boolean;
-  due_date: Date | null;
-  past_due_since: Date | null;
-}
-
-/**
- * Whole days (24 h, UTC) an invoice has been past due at `now`: counted from its due date, or, when
- * it has none yet to pass (an automatic payment failed), from when it became past due. 0 when not past due.
- */
-export function daysPastDue(inv: PastDueFacts, now: Date): number {
-  if (!inv.past_due) return 0;
-  const since = inv.due_date && inv.due_date <= now ? inv.due_date : inv.past_due_since;
-  if (!since) return 0;
-  return Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS));
-}
 
 /** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
 export const containsPattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -92,7 +74,8 @@ function toInvoice<R extends InvoiceRow>(row: R, now: Date) {
   return {
     ...rest,
     tenant: tenant_id && tenant_name !== null ? { id: tenant_id, name: tenant_name } : null,
-    days_past_due: daysPastDue(row, now),
+    // the past-due rule's own count, so the list agrees with /api/past-due
+    days_past_due: row.past_due ? daysPastDue(now, row.due_date, row.past_due_since) : 0,
   };
 }
 

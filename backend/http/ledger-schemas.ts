@@ -93,7 +93,7 @@ export const InvoiceSchema = z
     past_due: z.boolean(),
     days_past_due: z.number().int().openapi({
       description:
-        'whole days (24 h, UTC) since the due date, or since the failed payment when there is none; 0 when not past due',
+        'whole UTC calendar days since the due date, or since the failed payment when that came first; 0 when not past due',
     }),
     due_date: timestamp.nullable(),
     created_at: timestamp,

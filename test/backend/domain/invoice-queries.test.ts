@@ -1,5 +1,6 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
-import { daysPastDue, getInvoiceDetail, listInvoices } from '../../../backend/domain/invoice-queries.js';
+import { getInvoiceDetail, listInvoices } from '../../../backend/domain/invoice-queries.js';
+import { listPastDue } from '../../../backend/domain/past-due.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { seedEvent, seedInvoice } from '../../support/ledger-seed.js';
 
@@ -13,32 +14,30 @@ async function newScope(livemode = false): Promise<Scope> {
   return scope;
 }
 
-describe('daysPastDue', () => {
-  const facts = (over: Partial<Parameters<typeof daysPastDue>[0]>) => ({
-    past_due: true,
-    due_date: null,
-    past_due_since: null,
-    ...over,
-  });
+describe('days past due in the invoice list', () => {
+  it('counts whole UTC calendar days, as the past-due list does, and 0 when not past due', async () => {
+    const scope = await newScope();
+    const cases = [
+      // [due date, how it became past due (when), expected days at NOW]
+      { due: t('2026-02-01T00:00:00Z'), overdue: true, at: t('2026-02-02T06:00:00Z'), days: 28 },
+      { due: t('2026-02-28T23:00:00Z'), overdue: true, at: t('2026-02-28T23:30:00Z'), days: 1 },
+      { due: t('2025-12-01T00:00:00Z'), overdue: true, at: t('2025-12-02T00:00:00Z'), days: 90 },
+      // no due date: counted from the failed payment
+      { due: null, payment_failed: true, at: t('2026-02-20T06:00:00Z'), days: 9 },
+      // the due date still ahead: counted from the failed payment
+      { due: t('2026-03-10T00:00:00Z'), payment_failed: true, at: t('2026-02-26T00:00:00Z'), days: 3 },
+    ];
+    const ids = [];
+    for (const c of cases) {
+      ids.push(await seedInvoice(sql, scope, { status: 'open', due_date: c.due, overdue: c.overdue, payment_failed: c.payment_failed }, { time: c.at }));
+    }
+    const notPastDue = await seedInvoice(sql, scope, { status: 'open', due_date: t('2026-01-01T00:00:00Z') });
 
-  it('is 0 for an invoice that is not past due, whatever its due date', () => {
-    expect(daysPastDue(facts({ past_due: false, due_date: t('2025-01-01T00:00:00Z') }), NOW)).toBe(0);
-  });
-
-  it('counts whole 24-hour days since the due date', () => {
-    expect(daysPastDue(facts({ due_date: t('2026-02-01T00:00:00Z') }), NOW)).toBe(28);
-    expect(daysPastDue(facts({ due_date: t('2026-02-27T00:00:01Z') }), NOW)).toBe(1);
-    expect(daysPastDue(facts({ due_date: t('2026-02-28T00:00:01Z') }), NOW)).toBe(0);
-    expect(daysPastDue(facts({ due_date: t('2025-12-01T00:00:00Z') }), NOW)).toBe(90);
-  });
-
-  it('counts from when it became past due when there is no due date (failed payment)', () => {
-    expect(daysPastDue(facts({ past_due_since: t('2026-02-20T06:00:00Z') }), NOW)).toBe(8);
-  });
-
-  it('counts from the failed payment when the due date is still ahead', () => {
-    const f = facts({ due_date: t('2026-03-10T00:00:00Z'), past_due_since: t('2026-02-26T00:00:00Z') });
-    expect(daysPastDue(f, NOW)).toBe(3);
+    const listed = new Map((await listInvoices(sql, scope, { limit: 100 }, NOW)).data.map((i) => [i.id, i.days_past_due]));
+    const pastDue = new Map((await listPastDue(sql, scope, NOW, { limit: 100 })).data.map((i) => [i.id, i.days_past_due]));
+    expect(ids.map((id) => listed.get(id))).toEqual(cases.map((c) => c.days));
+    expect(ids.map((id) => pastDue.get(id))).toEqual(cases.map((c) => c.days));
+    expect(listed.get(notPastDue)).toBe(0);
   });
 });
 
