@@ -27,9 +27,14 @@ function step(name: string) {
 }
 
 function typecheck(project: string) {
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], {
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', project, '--noEmit'], {
+      stdio: 'inherit',
+    });
+  } catch {
+    console.error(`\napp:bundle: type errors in ${relative(root, project)} (listed above)`);
+    process.exit(1);
+  }
 }
 
 step('type-check (tsc -p stripe-app/tsconfig.json)');
