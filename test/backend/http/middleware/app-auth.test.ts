@@ -33,9 +33,9 @@ describe('app signature auth on /api', () => {
   });
 
   it('refuses a stale timestamp (older than 300 s)', async () => {
-    const stale = Math.floor(Date.now() / 1000) - 301;
+    const stale = Math.floor(h.clock.now().getTime() / 1000) - 301;
     expect((await get(signAppHeaders(h.accountId, 'usr_test', { timestamp: stale }))).status).toBe(401);
-    const fresh = Math.floor(Date.now() / 1000) - 290;
+    const fresh = Math.floor(h.clock.now().getTime() / 1000) - 290;
     expect((await get(signAppHeaders(h.accountId, 'usr_test', { timestamp: fresh }))).status).toBe(200);
   });
 
