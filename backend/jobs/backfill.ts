@@ -43,7 +43,10 @@ export interface SyncRun {
 
 export class SyncAlreadyRunningError extends Error {
   constructor(readonly run: SyncRun) {
-    super(`a sync is already running for this account and mode (started ${run.started_at.toISOString()})`);
+    super(
+      `a sync is already running for this account and mode (started ${run.started_at.toISOString()}, ` +
+        `last progress ${run.heartbeat_at.toISOString()}); a run without progress for ${LEASE_MS / 60_000} minutes is taken over`,
+    );
   }
 }
 

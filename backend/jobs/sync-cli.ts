@@ -58,13 +58,19 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  // Warnings (retries) still show; routine info lines would only fight with the progress bar.
-  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+  // Warnings (retries) show as short lines under the progress bar; routine info lines would only
+  // fight with it. The logger's redaction still applies before anything is printed.
+  const logger = createLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, {
+    write(line: string) {
+      const { msg, error, attempt, delay_ms } = JSON.parse(line);
+      const detail = [error, attempt && `attempt ${attempt}`, delay_ms && `next in ${delay_ms} ms`].filter(Boolean);
+      process.stderr.write(`\n${msg}${detail.length ? ` (${detail.join(', ')})` : ''}\n`);
+    },
+  });
   const db = await openDatabase(config);
   const controller = new AbortController();
   const stop = (signal: string) => controller.abort(signal);
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
 
   const bar = new cliProgress.SingleBar(
     {
