@@ -120,11 +120,16 @@ export const ledgerAppliers: BackfillAppliers = {
 
 // ---- rate and retries ------------------------------------------------------------------------
 
-/** At most `perSecond` requests in any one-second window (p-throttle's strict sliding window). */
+/**
+ * At most `perSecond` requests in any one-second window (p-throttle's strict sliding window). The
+ * window is 5% longer than a second so that requests bunched up on the way (network and event-loop
+ * jitter) still arrive at Stripe under the rate.
+ */
 export function createRequestLimiter(perSecond: number): RequestLimiter {
+  const window = 1050;
   const opts = Number.isInteger(perSecond)
-    ? { limit: perSecond, interval: 1000 }
-    : { limit: 1, interval: Math.ceil(1000 / perSecond) };
+    ? { limit: perSecond, interval: window }
+    : { limit: 1, interval: Math.ceil(window / perSecond) };
   const run = pThrottle({ ...opts, strict: true })((request: () => Promise<unknown>) => request());
   return <T>(request: () => Promise<T>) => run(request) as Promise<T>;
 }

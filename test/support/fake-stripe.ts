@@ -433,6 +433,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
   };
 
   async function handle(req: IncomingMessage): Promise<FakeResponse> {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
@@ -449,7 +450,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       idempotencyKey: headers['idempotency-key'] || null,
       stripeAccount,
       accountId: stripeAccount ?? platformAccountId,
-      at: Date.now(),
+      at,
     };
     requests.push(recorded);
 
