@@ -4,11 +4,13 @@ import { isRemoteFragment } from '@remote-ui/core';
 import { getMockContextProps } from '@stripe/ui-extension-sdk/testing';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type {
+  ActionResult,
   EventResponse,
   InvoiceDetailResponse,
   InvoiceResponse,
   PastDueResponse,
   StatsResponse,
+  SyncRunResponse,
   TenantResponse,
 } from '../../stripe-app/src/api/contract';
 
@@ -143,6 +145,26 @@ export function invoiceDetail(over: Partial<InvoiceDetailResponse> = {}): Invoic
     attempt_count: 1,
     history: [],
     events: [],
+    ...over,
+  };
+}
+
+export function actionResult(action: ActionResult['action'], over: Partial<InvoiceDetailResponse> = {}): ActionResult {
+  return { action, invoice: invoiceDetail(over) };
+}
+
+export function syncRun(over: Partial<SyncRunResponse> = {}): SyncRunResponse {
+  return {
+    id: 's1',
+    state: 'succeeded',
+    phase: 'done',
+    cursor: null,
+    counts: { customers: 3, invoices: 12, pages: 2, errors: 0 },
+    error: null,
+    resumed_from: null,
+    started_at: '2026-03-01T10:00:00.000Z',
+    heartbeat_at: '2026-03-01T10:05:00.000Z',
+    finished_at: '2026-03-01T10:05:00.000Z',
     ...over,
   };
 }

@@ -130,10 +130,19 @@ async function readError(res: Response): Promise<ApiError> {
   );
 }
 
+/** A fresh idempotency key (the sandboxed frame has Web Crypto). */
+export function newIdempotencyKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
 export function createApiClient(context: Context) {
   const { userContext, environment } = context;
 
-  async function request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    options: { query?: Query; body?: unknown; idempotencyKey?: string } = {},
+  ): Promise<T> {
     const url = `${backendUrl(environment)}/api${path}${queryString(options.query)}`;
     const signature = await fetchStripeSignature();
     let res: Response;
@@ -146,6 +155,7 @@ export function createApiClient(context: Context) {
           'stripe-account-id': userContext.account.id,
           'stripe-mode': environment.mode,
           ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
         },
         body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
       });
@@ -170,10 +180,11 @@ export function createApiClient(context: Context) {
       const page = await request<List<InvoiceResponse>>('GET', '/invoices', { query: { q: externalId, limit: 100 } });
       return page.data.find((inv) => inv.external_id === externalId) ?? null;
     },
-    invoiceAction: (invoiceId: string, action: InvoiceAction) =>
-      request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {} }),
-    createOneTimeInvoices: (body: OneTimeInvoiceRequest) =>
-      request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body }),
+    /** One key per confirmed action: a resent request (double click, network retry) acts once. */
+    invoiceAction: (invoiceId: string, action: InvoiceAction, idempotencyKey = newIdempotencyKey()) =>
+      request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {}, idempotencyKey }),
+    createOneTimeInvoices: (body: OneTimeInvoiceRequest, idempotencyKey = newIdempotencyKey()) =>
+      request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body, idempotencyKey }),
 
     listEvents: (filters: EventFilters & PageParams = {}) =>
       request<List<EventResponse>>('GET', '/events', { query: { ...filters } }),

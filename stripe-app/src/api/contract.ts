@@ -16,6 +16,11 @@ export type {
   InvoiceResponse,
   StatsResponse,
 } from '../../../backend/http/ledger-schemas';
-export type { OneTimeInvoiceRequest, OneTimeInvoiceResponse } from '../../../backend/http/action-schemas';
+export type {
+  ActionResult,
+  AuditEntry,
+  OneTimeInvoiceRequest,
+  OneTimeInvoiceResponse,
+} from '../../../backend/http/action-schemas';
 export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
-export type { ActionResult, SyncRunResponse } from './pending-types';
+export type { SyncRunResponse } from '../../../backend/http/sync-schemas';

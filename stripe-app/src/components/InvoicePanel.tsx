@@ -236,7 +236,7 @@ export function InvoiceActions({
     if (!confirming) return;
     setRunning(true);
     try {
-      const updated = await api.invoiceAction(invoice.id, confirming.action);
+      const { invoice: updated } = await api.invoiceAction(invoice.id, confirming.action);
       const status = statusLabel(invoiceStatusKey(updated));
       setResult({
         ok: true,

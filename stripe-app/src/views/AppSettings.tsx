@@ -205,13 +205,13 @@ function StripeImport({ api, locale }: { api: ApiClient; locale: string }) {
         <ErrorBanner title="Could not load the import status" error={run.error} onRetry={run.reload} />
       ) : last ? (
         <Box>
-          Last import: {last.status}, started {formatDateTime(last.started_at, locale)}
+          Last import: {last.state} ({last.counts.customers} customers, {last.counts.invoices} invoices), started {formatDateTime(last.started_at, locale)}
           {last.finished_at ? `, finished ${formatDateTime(last.finished_at, locale)}` : ''}
           {last.error ? ` — ${last.error}` : ''}
         </Box>
       ) : null}
       <Box>
-        <Button pending={starting} disabled={starting || last?.status === 'running'} onPress={start}>
+        <Button pending={starting} disabled={starting || last?.state === 'running'} onPress={start}>
           Start import
         </Button>
       </Box>

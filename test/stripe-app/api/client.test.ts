@@ -1,6 +1,6 @@
 import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
 import { ApiError, createApiClient } from '../../../stripe-app/src/api/client';
-import { BACKEND_URL, apiError, context, fakeBackend, invoice, list, reply, tenant } from '../support';
+import { BACKEND_URL, actionResult, apiError, context, fakeBackend, invoice, list, reply, tenant } from '../support';
 
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
@@ -14,7 +14,7 @@ describe('API client', () => {
     const backend = fakeBackend({
       'GET /api/settings': () => ({ paypal_webhook_id: null }),
       'PUT /api/settings': () => ({ paypal_webhook_id: 'WH1' }),
-      'POST /api/invoices/inv_1/void': () => invoice({ status: 'void' }),
+      'POST /api/invoices/inv_1/void': () => actionResult('void', { status: 'void' }),
       'DELETE /api/tenants/t1/links/l1': () => reply(204, null),
     });
     const live = createApiClient(context('settings', { mode: 'live' }));
@@ -36,6 +36,19 @@ describe('API client', () => {
     expect(backend.calls.map((c) => c.headers['stripe-mode'])).toEqual(['live', 'test', 'live', 'test']);
     expect(backend.calls[1].headers['content-type']).toBe('application/json');
     expect(backend.calls[1].body).toEqual({ paypal_webhook_id: 'WH1' });
+  });
+
+  test('sends an idempotency key with each action, the same one when the caller resends', async () => {
+    const backend = fakeBackend({ 'POST /api/invoices/inv_1/void': () => actionResult('void', { status: 'void' }) });
+    const api = createApiClient(context('x'));
+    await api.invoiceAction('inv_1', 'void');
+    await api.invoiceAction('inv_1', 'void');
+    await api.invoiceAction('inv_1', 'void', 'confirm-7');
+    await api.invoiceAction('inv_1', 'void', 'confirm-7');
+    const keys = backend.calls.map((c) => c.headers['idempotency-key']);
+    expect(keys[0]).toMatch(/\w{8,}/);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys.slice(2)).toEqual(['confirm-7', 'confirm-7']);
   });
 
   test('uses the manifest constant BACKEND_URL (trailing slash trimmed) and drops empty query values', async () => {

@@ -2,7 +2,7 @@ import { render } from '@stripe/ui-extension-sdk/testing';
 import { SettingsView, Spinner } from '@stripe/ui-extension-sdk/ui';
 import AppSettings from '../../../stripe-app/src/views/AppSettings';
 import type { SettingsResponse } from '../../../stripe-app/src/api/contract';
-import { BACKEND_URL, apiError, context, fakeBackend, findAll, pending, press, reply, seen, settle, trigger } from '../support';
+import { BACKEND_URL, apiError, context, fakeBackend, findAll, pending, press, reply, seen, settle, syncRun, trigger } from '../support';
 
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
@@ -52,7 +52,7 @@ describe('AppSettings', () => {
   test('filled: the mode, current values, and the PayPal webhook URL of this account', async () => {
     fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => ({ id: 's1', status: 'succeeded', started_at: '2026-03-01T10:00:00.000Z', finished_at: '2026-03-01T10:05:00.000Z', error: null }),
+      'GET /api/sync': () => syncRun(),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings', { mode: 'live' })} />);
     await settle(update);
@@ -68,7 +68,7 @@ describe('AppSettings', () => {
   test('saving sends the edited settings and shows the saved state', async () => {
     const backend = fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => null,
+      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
       'PUT /api/settings': (req) => ({ ...saved(), ...(req.body as object) }),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings', { mode: 'test' })} />);
@@ -94,7 +94,7 @@ describe('AppSettings', () => {
   test("the API's 400 messages appear beside the fields they name", async () => {
     fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => null,
+      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
       'PUT /api/settings': () =>
         apiError(400, 'invalid_request', 'notify_url: notify_url must use https (http only for localhost)', [
           { path: 'notify_url', message: 'notify_url must use https (http only for localhost)' },
@@ -129,8 +129,8 @@ describe('AppSettings', () => {
   test('starts a Stripe import', async () => {
     const backend = fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => null,
-      'POST /api/sync': () => ({ id: 's2', status: 'running', started_at: '2026-03-02T09:00:00.000Z', finished_at: null, error: null }),
+      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+      'POST /api/sync': () => syncRun({ id: 's2', state: 'running', phase: 'customers', finished_at: null }),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);

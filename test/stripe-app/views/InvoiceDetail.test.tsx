@@ -14,6 +14,7 @@ import {
   seen,
   settle,
   tenant,
+  actionResult,
 } from '../support';
 
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
@@ -94,7 +95,7 @@ describe('InvoiceDetail', () => {
       'GET /api/invoices': () => list([invoice()]),
       [`GET /api/invoices/${LEDGER_ID}`]: () =>
         backend.to('POST', `/api/invoices/${LEDGER_ID}/void`).length ? invoiceDetail({ status: 'void' }) : invoiceDetail(),
-      [`POST /api/invoices/${LEDGER_ID}/void`]: () => invoice({ status: 'void', amount_remaining: 0 }),
+      [`POST /api/invoices/${LEDGER_ID}/void`]: () => actionResult('void', { status: 'void', amount_remaining: 0 }),
     });
     const { wrapper, update } = render(<InvoiceDetail {...props()} />);
     await settle(update);

@@ -20,6 +20,7 @@ import {
   stats,
   tenant,
   trigger,
+  actionResult,
 } from '../support';
 
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
@@ -196,7 +197,7 @@ describe('PaymentsAndInvoices', () => {
   test('a row click opens the invoice with its actions', async () => {
     const backend = backendWith({
       [`GET /api/invoices/${invoice().id}`]: () => invoiceDetail({ past_due: true, days_past_due: 40 }),
-      [`POST /api/invoices/${invoice().id}/send-reminder`]: () => invoice({ past_due: true, days_past_due: 40 }),
+      [`POST /api/invoices/${invoice().id}/send-reminder`]: () => actionResult('send_reminder', { past_due: true, days_past_due: 40 }),
     });
     const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
     await settle(update);
