@@ -15,6 +15,7 @@ import {
   type DevSecrets,
 } from '../../backend/dev/dev-session.js';
 import { startFakeStripe, type FakeStripe } from '../../test/support/fake-stripe.js';
+import { invoicingRoutes } from '../../test/support/fake-stripe-invoicing.js';
 import { ROOT } from './manifest.js';
 import { startPageServer, type PageServer } from './page-server.js';
 
@@ -98,7 +99,7 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<Preview> 
   const secrets = createDevSecrets();
   const accountId = opts.accountId ?? PREVIEW_ACCOUNT_ID;
   const userId = opts.userId ?? PREVIEW_USER_ID;
-  const stripe = await startFakeStripe();
+  const stripe = await startFakeStripe({ routes: invoicingRoutes() });
   const page = await startPageServer({
     secrets,
     accountId,

@@ -8,6 +8,7 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useId,
   useMemo,
   useRef,
   useState,
@@ -65,6 +66,8 @@ const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 function Field(props: {
   kind: string;
+  /** id of the control, so the label names it (wrapping would add the control's value to its name) */
+  id: string;
   label?: ReactNode;
   description?: ReactNode;
   error?: ReactNode;
@@ -73,15 +76,26 @@ function Field(props: {
   children: ReactNode;
 }) {
   const hidden = new Set(props.hidden ?? []);
+  const label = props.label !== undefined && props.label !== null && (
+    <label htmlFor={props.id} className={`field-label${hidden.has('label') ? ' visually-hidden' : ''}`}>
+      {props.label}
+    </label>
+  );
   return (
     <div data-component={props.kind} className={`field${props.inline ? ' field-inline' : ''}${props.error ? ' field-invalid' : ''}`}>
-      <label>
-        {props.inline && props.children}
-        {props.label !== undefined && props.label !== null && (
-          <span className={`field-label${hidden.has('label') ? ' visually-hidden' : ''}`}>{props.label}</span>
+      <div className="field-control">
+        {props.inline ? (
+          <>
+            {props.children}
+            {label}
+          </>
+        ) : (
+          <>
+            {label}
+            {props.children}
+          </>
         )}
-        {!props.inline && props.children}
-      </label>
+      </div>
       {props.description && !hidden.has('description') && <div className="field-description">{props.description}</div>}
       {props.error && !hidden.has('error') && typeof props.error !== 'boolean' && <div className="field-error">{props.error}</div>}
     </div>
@@ -868,9 +882,11 @@ function TabPanel(p: Props) {
 function TextField(p: Props) {
   const { label, description, error, hiddenElements, value, defaultValue, onChange, onKeyDown, onKeyUp, invalid, size, ...rest } = own(p);
   const [local, setLocal] = useFieldValue<string>(value, defaultValue, '');
+  const id = useId();
   return (
-    <Field kind="TextField" label={label} description={description} error={error} hidden={hiddenElements}>
+    <Field kind="TextField" id={id} label={label} description={description} error={error} hidden={hiddenElements}>
       <input
+        id={id}
         className={`input input-${size ?? 'medium'}`}
         type={rest.type === 'password' ? 'password' : 'text'}
         name={rest.name}
@@ -899,9 +915,11 @@ function TextField(p: Props) {
 function TextArea(p: Props) {
   const { label, description, error, hiddenElements, value, defaultValue, onChange, invalid, rows, ...rest } = own(p);
   const [local, setLocal] = useFieldValue<string>(value, defaultValue, '');
+  const id = useId();
   return (
-    <Field kind="TextArea" label={label} description={description} error={error} hidden={hiddenElements}>
+    <Field kind="TextArea" id={id} label={label} description={description} error={error} hidden={hiddenElements}>
       <textarea
+        id={id}
         className="input"
         name={rest.name}
         rows={rows ?? 3}
@@ -923,9 +941,11 @@ function TextArea(p: Props) {
 function Select(p: Props) {
   const { label, description, error, hiddenElements, value, defaultValue, onChange, invalid, children, multiple, ...rest } = own(p);
   const [local, setLocal] = useFieldValue<string | string[]>(value, defaultValue, multiple ? [] : '');
+  const id = useId();
   return (
-    <Field kind="Select" label={label} description={description} error={error} hidden={hiddenElements}>
+    <Field kind="Select" id={id} label={label} description={description} error={error} hidden={hiddenElements}>
       <select
+        id={id}
         className="input"
         name={rest.name}
         disabled={rest.disabled}
@@ -969,12 +989,14 @@ function toggleField(kind: 'Checkbox' | 'Switch' | 'Radio') {
     const { label, description, error, hiddenElements, checked, defaultChecked, onChange, indeterminate, invalid, ...rest } = own(p);
     const [local, setLocal] = useFieldValue<boolean>(checked, defaultChecked, false);
     const ref = useRef<HTMLInputElement>(null);
+    const id = useId();
     useEffect(() => {
       if (ref.current) ref.current.indeterminate = !!indeterminate;
     }, [indeterminate]);
     return (
-      <Field kind={kind} label={label} description={description} error={error} hidden={hiddenElements} inline>
+      <Field kind={kind} id={id} label={label} description={description} error={error} hidden={hiddenElements} inline>
         <input
+          id={id}
           ref={ref}
           type={kind === 'Radio' ? 'radio' : 'checkbox'}
           role={kind === 'Switch' ? 'switch' : undefined}
@@ -999,9 +1021,11 @@ function toggleField(kind: 'Checkbox' | 'Switch' | 'Radio') {
 function DateField(p: Props) {
   const { label, description, error, hiddenElements, value, defaultValue, onChange, invalid, disabled, size } = own(p);
   const [local, setLocal] = useFieldValue<string>(value, defaultValue, '');
+  const id = useId();
   return (
-    <Field kind="DateField" label={label} description={description} error={error} hidden={hiddenElements}>
+    <Field kind="DateField" id={id} label={label} description={description} error={error} hidden={hiddenElements}>
       <input
+        id={id}
         type="date"
         className={`input input-${size ?? 'medium'}`}
         disabled={disabled}
@@ -1074,6 +1098,7 @@ function SearchField(p: Props) {
   const [input, setInput] = useFieldValue<string>(value, defaultValue, '');
   const [open, setOpen] = useState(false);
   const [picked, setPicked] = useState<Set<string | number>>(new Set());
+  const id = useId();
   const matches = (data as { id: string; value: string }[]).filter((d) => d.value.toLowerCase().includes(input.toLowerCase()));
   const pick = (d: { id: string; value: string }) => {
     if (selectionMode === 'multiple') {
@@ -1089,9 +1114,10 @@ function SearchField(p: Props) {
     }
   };
   return (
-    <Field kind="SearchField" label={label} description={description} error={error}>
+    <Field kind="SearchField" id={id} label={label} description={description} error={error}>
       <span className="search-field">
         <input
+          id={id}
           type="search"
           className="input"
           placeholder={placeholder ?? 'Search'}
@@ -1124,10 +1150,12 @@ function CurrencyField(p: Props) {
   const { label, description, error, hiddenElements, value, defaultValue, onChange, onCurrencyChange, currency, defaultCurrency, currencyAllowlist, disabled, readOnly } = own(p);
   const [local, setLocal] = useFieldValue<string>(value === null || value === undefined ? undefined : String(value), defaultValue === undefined ? undefined : String(defaultValue), '');
   const [code, setCode] = useFieldValue<string>(currency, defaultCurrency, 'USD');
+  const id = useId();
   return (
-    <Field kind="CurrencyField" label={label} description={description} error={error} hidden={hiddenElements}>
+    <Field kind="CurrencyField" id={id} label={label} description={description} error={error} hidden={hiddenElements}>
       <span className="currency-field">
         <input
+          id={id}
           className="input"
           inputMode="decimal"
           disabled={disabled}
@@ -1166,9 +1194,10 @@ function FormFieldGroup(p: Props) {
 
 function StripeFileUploader(p: Props) {
   const { label } = own(p);
+  const id = useId();
   return (
-    <Field kind="StripeFileUploader" label={label} description="File uploads go to Stripe; not available in the preview.">
-      <input type="file" disabled />
+    <Field kind="StripeFileUploader" id={id} label={label} description="File uploads go to Stripe; not available in the preview.">
+      <input id={id} type="file" disabled />
     </Field>
   );
 }

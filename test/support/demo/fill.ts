@@ -141,11 +141,12 @@ export async function fillDemo(target: DemoTarget): Promise<DemoReport> {
   }
   log(`paypal events: ${report.paypal.stored} stored, ${report.paypal.duplicates} duplicates`);
 
-  // --- past due: the daily scan, run now for both modes ---
+  // --- past due: the daily scan, run now for both modes. A backend that just started runs its
+  // catch-up scan over every account first; the account's scan waits for it (409 meanwhile). ---
   for (const mode of ['test', 'live'] as const) {
     for (let attempt = 0; ; attempt++) {
       const r = await api('POST', '/past-due/scan', mode, {});
-      if (r.status === 409 && attempt < 10) {
+      if (r.status === 409 && attempt < 120) {
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
