@@ -83,22 +83,27 @@ export interface CreatedCounts {
  * caller's transaction; one account+mode, or all when scope is null. Idempotent.
  */
 export async function createDueNotifications(tx: Db, now: Date, scope: Scope | null): Promise<CreatedCounts> {
+  const only = (alias: 's' | 't') =>
+    scope ? tx`AND ${tx(alias)}.account_id = ${scope.accountId} AND ${tx(alias)}.livemode = ${scope.livemode}` : tx``;
+  // Driven from who wants messages (accounts with a notify_url, opted-in tenants), so accounts
+  // that want none cost nothing.
   const rows = await tx<{ kind: NotificationKind; count: number }[]>`
-    WITH past_due AS (
-      SELECT i.id, i.account_id, i.livemode, i.gateway, i.tenant_id, ${daysPastDueSql(tx, now)} AS days
-      FROM invoices i
-      WHERE i.past_due AND i.status = 'open' AND NOT i.deleted
-        ${scope ? tx`AND i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode}` : tx``}
+    WITH candidates AS (
+      SELECT i.id, i.account_id, i.livemode, 'admin' AS kind, i.due_date, i.past_due_since, s.reminder_steps AS steps
+      FROM account_settings s
+      JOIN invoices i ON i.account_id = s.account_id AND i.livemode = s.livemode
+      WHERE s.notify_url IS NOT NULL AND i.past_due AND i.status = 'open' AND NOT i.deleted ${only('s')}
+      UNION ALL
+      -- '{0,7,30}' is the column default, for accounts that never saved settings.
+      SELECT i.id, i.account_id, i.livemode, 'customer', i.due_date, i.past_due_since, COALESCE(s.reminder_steps, '{0,7,30}')
+      FROM tenants t
+      JOIN invoices i ON i.tenant_id = t.id AND i.account_id = t.account_id AND i.livemode = t.livemode
+      LEFT JOIN account_settings s ON s.account_id = t.account_id AND s.livemode = t.livemode
+      WHERE t.customer_reminders AND i.gateway = 'stripe' AND i.past_due AND i.status = 'open' AND NOT i.deleted ${only('t')}
+    ), aged AS (
+      SELECT id, account_id, livemode, kind, steps, ${daysPastDueSql(tx, now)} AS days FROM candidates
     ), wanted AS (
-      SELECT p.id, p.account_id, p.livemode, k.kind,
-        -- '{0,7,30}' is the column default, for accounts that never saved settings.
-        (SELECT max(st) FROM unnest(COALESCE(s.reminder_steps, '{0,7,30}'::int[])) st WHERE st <= p.days) AS step
-      FROM past_due p
-      LEFT JOIN account_settings s ON s.account_id = p.account_id AND s.livemode = p.livemode
-      LEFT JOIN tenants t ON t.id = p.tenant_id AND t.account_id = p.account_id AND t.livemode = p.livemode
-      CROSS JOIN (VALUES ('admin'), ('customer')) k (kind)
-      WHERE (k.kind = 'admin' AND s.notify_url IS NOT NULL)
-         OR (k.kind = 'customer' AND p.gateway = 'stripe' AND t.customer_reminders)
+      SELECT id, account_id, livemode, kind, (SELECT max(st) FROM unnest(steps) st WHERE st <= days) AS step FROM aged
     ), created AS (
       INSERT INTO notifications (account_id, livemode, invoice_id, kind, step, next_attempt_at)
       SELECT w.account_id, w.livemode, w.id, w.kind, w.step, ${now}
