@@ -44,7 +44,7 @@ async function withLinks(db: Db, scope: Scope, tenants: Omit<Tenant, 'links'>[])
 export async function listTenants(
   db: Db,
   scope: Scope,
-  opts: { limit: number; cursor?: string; q?: string },
+  opts: { limit: number; cursor?: string; q?: string; link?: string },
 ): Promise<{ data: Tenant[]; next_cursor: string | null }> {
   const after = decodeCursor(opts.cursor);
   const q = opts.q ? `%${opts.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
@@ -52,6 +52,8 @@ export async function listTenants(
     SELECT id, name, external_ref, customer_reminders, created_at, updated_at FROM tenants
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
       ${q ? db`AND (lower(name) LIKE ${q} OR lower(external_ref) LIKE ${q})` : db``}
+      ${opts.link ? db`AND id IN (SELECT tenant_id FROM tenant_links WHERE account_id = ${scope.accountId}
+        AND livemode = ${scope.livemode} AND external_id = ${opts.link})` : db``}
       ${after ? db`AND (created_at, id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
     ORDER BY created_at DESC, id DESC
     LIMIT ${opts.limit + 1}`;

@@ -133,7 +133,10 @@ export const LinkCreateSchema = z
   })
   .openapi('LinkCreate');
 
-export const TenantListQuery = ListQuery.extend({ q: z.string().trim().max(200).optional() });
+export const TenantListQuery = ListQuery.extend({
+  q: z.string().trim().max(200).optional().openapi({ description: 'search in name and external_ref' }),
+  link: z.string().trim().max(128).optional().openapi({ description: 'only the tenant linked to this gateway identity (cus_…, I-…)' }),
+});
 
 export type SettingsResponse = z.infer<typeof SettingsSchema>;
 export type SettingsUpdate = z.input<typeof SettingsUpdateSchema>;

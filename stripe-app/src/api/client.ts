@@ -203,21 +203,10 @@ export function createApiClient(context: Context) {
       request<TenantLinkResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
     removeLink: (tenantId: string, linkId: string) =>
       request<void>('DELETE', `/tenants/${id(tenantId)}/links/${id(linkId)}`),
-    /**
-     * The tenant linked to a gateway identity (e.g. a Stripe customer), or null. The tenants list
-     * has no link filter, so this pages through the tenants and their links.
-     */
+    /** The tenant linked to a gateway identity (e.g. a Stripe customer), or null. */
     async findTenantByLink(gateway: Gateway, externalId: string): Promise<TenantResponse | null> {
-      let cursor: string | null = null;
-      do {
-        const page: List<TenantResponse> = await request<List<TenantResponse>>('GET', '/tenants', {
-          query: { limit: 100, cursor },
-        });
-        const hit = page.data.find((t) => t.links.some((l) => l.gateway === gateway && l.external_id === externalId));
-        if (hit) return hit;
-        cursor = page.next_cursor;
-      } while (cursor);
-      return null;
+      const page = await request<List<TenantResponse>>('GET', '/tenants', { query: { link: externalId, limit: 1 } });
+      return page.data.find((t) => t.links.some((l) => l.gateway === gateway && l.external_id === externalId)) ?? null;
     },
 
     getSettings: () => request<SettingsResponse>('GET', '/settings'),

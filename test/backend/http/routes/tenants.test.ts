@@ -78,6 +78,9 @@ describe('tenants', () => {
     expect((await h.api('DELETE', `/api/tenants/${a.id}/links/${l.id}`)).status).toBe(204);
     expect((await h.api('DELETE', `/api/tenants/${a.id}/links/${l.id}`)).status).toBe(404);
     expect((await h.api('POST', `/api/tenants/${b.id}/links`, { gateway: 'stripe', external_id: 'cus_123' })).status).toBe(201);
+    const byLink = await json(await h.api('GET', '/api/tenants?link=cus_123'));
+    expect(byLink.data.map((t: any) => t.name)).toEqual(['B']);
+    expect((await json(await h.api('GET', '/api/tenants?link=cus_none'))).data).toEqual([]);
   });
 
   it.each([
