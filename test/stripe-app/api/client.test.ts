@@ -121,4 +121,3 @@ describe('API client', () => {
     expect(await api.findTenantByLink('stripe', 'cus_none')).toBeNull();
   });
 });
-});
