@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type Stripe from 'stripe';
 import { assertDevAllowed, signAppPayload, type DevSecrets } from '../../backend/dev/dev-session.js';
-import { createBundler } from './build.js';
+import { createBundler, type Bundle } from './build.js';
 import { findApp, ROOT } from './manifest.js';
 import type { PreviewConfig } from './host/types.js';
 
@@ -57,14 +57,21 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
   assertDevAllowed();
   const bundler = await createBundler();
   let backendUrl = '';
-  let css = '';
   const app = new Hono();
 
   app.get('/', (c) => c.html(HTML));
+  // The page asks for preview.js and styles.css together: one (incremental) build serves both,
+  // so edits to the views or the stand-ins show on reload.
+  let building: Promise<Bundle> | null = null;
+  const build = () => {
+    building ??= bundler.build().finally(() => {
+      building = null;
+    });
+    return building;
+  };
   app.get('/preview.js', async (c) => {
     try {
-      const bundle = await bundler.build();
-      css = bundle.css;
+      const bundle = await build();
       return c.body(bundle.js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
     } catch (err) {
       return c.body(buildFailure(err), 200, { 'content-type': 'text/javascript; charset=utf-8' });
@@ -81,7 +88,7 @@ export async function startPageServer(opts: PageServerOptions): Promise<PageServ
     }
   });
   app.get('/styles.css', async (c) => {
-    if (!css) css = (await bundler.build().catch(() => ({ css: '' }))).css;
+    const css = await build().then((b) => b.css, () => '');
     return c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' });
   });
 

@@ -364,6 +364,7 @@ function App({ config }: { config: PreviewConfig }) {
         <button type="button" className="host-tab" onClick={() => setGeneration((g) => g + 1)} title="Reload the view">
           ↻
         </button>
+        <HostLog entries={log} />
       </header>
       {state.mode === 'test' && <div className="test-mode-strip">Test mode</div>}
       <main className={`dashboard layout-${layout}`} data-viewport={state.viewport} data-mode={state.mode}>
@@ -390,7 +391,6 @@ function App({ config }: { config: PreviewConfig }) {
         )}
       </main>
       <Toasts toasts={toasts} dismiss={dismiss} />
-      <HostLog entries={log} />
     </HostContext.Provider>
   );
 }
