@@ -35,5 +35,9 @@ ALTER TABLE notifications ADD CONSTRAINT notifications_status_check
 ALTER TABLE notifications ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
 CREATE INDEX notifications_scope_due ON notifications (account_id, livemode, next_attempt_at) WHERE status = 'pending';
 
--- The scan finds invoices whose automatic payment failed but that are not yet marked past due.
+-- The scan's candidates, so a daily scan reads only what may change, not every open invoice:
+-- open invoices not yet past due by due date, ones whose payment failed, and past-due ones by due
+-- date (for a due date moved later). A row leaves these indexes as it changes state.
+CREATE INDEX invoices_due_not_past_due ON invoices (due_date) WHERE status = 'open' AND NOT past_due;
 CREATE INDEX invoices_failed_not_past_due ON invoices (account_id, livemode) WHERE status = 'open' AND payment_failed AND NOT past_due;
+CREATE INDEX invoices_past_due_by_due ON invoices (due_date) WHERE past_due AND status = 'open' AND NOT payment_failed;
