@@ -19,6 +19,7 @@ export function startService(env: Record<string, string>, timeoutMs = 30_000): P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let listening = false;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -27,9 +28,11 @@ export function startService(env: Record<string, string>, timeoutMs = 30_000): P
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
+      if (listening) return; // keep the log, stop re-scanning it (a busy service logs every request)
       for (const line of out.split('\n')) {
         if (!line.includes('"msg":"listening"')) continue;
         const { url, ready_ms } = JSON.parse(line);
+        listening = true;
         clearTimeout(timer);
         resolve({
           url,
