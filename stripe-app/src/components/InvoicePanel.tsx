@@ -240,7 +240,10 @@ export function InvoiceActions({
       const status = statusLabel(invoiceStatusKey(updated));
       setResult({
         ok: true,
-        message: `${confirming.done} Status: ${status}; remaining ${formatMoney(updated.amount_remaining, updated.currency, locale)}.`,
+        message:
+          updated.status === 'open'
+            ? `${confirming.done} Status: ${status}; remaining ${formatMoney(updated.amount_remaining, updated.currency, locale)}.`
+            : `${confirming.done} Status: ${status}.`,
       });
       onDone();
     } catch (err) {

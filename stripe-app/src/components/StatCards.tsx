@@ -13,14 +13,15 @@ function Card({ label, value }: { label: string; value: string }) {
   );
 }
 
-export function StatCards({ stats, locale }: { stats: StatsResponse; locale: string }) {
+/** `columns`: 4 on the full page; 2 in narrow viewports (the drawer) so amounts fit their cards. */
+export function StatCards({ stats, locale, columns = 4 }: { stats: StatsResponse; locale: string; columns?: 2 | 4 }) {
   if (stats.currencies.length === 0) return <Empty>No invoices in this period.</Empty>;
   return (
     <Box css={{ stack: 'y', gap: 'medium' }}>
       {stats.currencies.map((c) => (
         <Box key={c.currency} css={{ stack: 'y', gap: 'small' }}>
           <Box css={{ font: 'subheading' }}>{c.currency.toUpperCase()}</Box>
-          <Box css={{ display: 'grid', gridColumns: 4, gap: 'small' }}>
+          <Box css={{ display: 'grid', gridColumns: columns, gap: 'small' }}>
             <Card label="Total revenue" value={formatMoney(c.total_revenue, c.currency, locale)} />
             <Card label="Total refunded" value={formatMoney(c.total_refunded, c.currency, locale)} />
             <Card label="Pending amount" value={formatMoney(c.pending_amount, c.currency, locale)} />

@@ -32,7 +32,7 @@ const Drawer = ({ userContext, environment }: ExtensionContextValue) => {
           ) : !stats.data ? (
             <Loading />
           ) : (
-            <StatCards stats={stats.data} locale={locale} />
+            <StatCards stats={stats.data} locale={locale} columns={2} />
           )}
         </Box>
 
