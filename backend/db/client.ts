@@ -2,6 +2,7 @@
 // kept in DATA_DIR and served on a loopback socket so the very same SQL and driver run on it.
 import { mkdirSync } from 'node:fs';
 import postgres from 'postgres';
+import { keepSequencesTogether } from './embedded-socket.js';
 
 export type Sql = postgres.Sql<{}>;
 export type Tx = postgres.TransactionSql<{}>;
@@ -46,6 +47,7 @@ export async function startEmbedded(dataDir: string, max = 8, socketConnections 
   if (dataDir !== 'memory://') mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: socketConnections });
+  keepSequencesTogether(server);
   await server.start();
   const url = `postgres://postgres@${server.getServerConn()}/postgres`;
   const sql = postgres(url, options(max));
