@@ -1,6 +1,7 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { applyInvoiceSnapshot, setPastDue, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
+import { invoiceSnapshot } from '../../support/ledger-seed.js';
 
 const sql = testSql();
 
@@ -10,28 +11,9 @@ async function newScope(): Promise<Scope> {
   return scope;
 }
 
-const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
-  gateway: 'stripe',
-  external_id: 'in_1',
-  number: 'A-1',
-  customer_id: 'cus_1',
-  subscription_id: null,
-  tenant_id: null,
-  currency: 'usd',
-  total: 1000,
-  tax: 0,
-  amount_due: 1000,
-  amount_paid: 0,
-  amount_remaining: 1000,
-  status: 'open',
-  collection_method: 'charge_automatically',
-  attempt_count: 0,
-  due_date: null,
-  hosted_url: null,
-  pdf_url: null,
-  created_at: new Date('2026-01-01T00:00:00Z'),
-  ...over,
-});
+// One invoice (in_1) per account, so every call below updates the same ledger row.
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot =>
+  invoiceSnapshot({ external_id: 'in_1', number: 'A-1', created_at: new Date('2026-01-01T00:00:00Z'), ...over });
 
 const at = (s: number, eventId = `evt_${s}`) => ({ time: new Date(1_767_225_600_000 + s * 1000), eventId, label: `event:${eventId}` });
 

@@ -20,6 +20,7 @@ import { createLogger } from '../../../backend/logger.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { errors, makeInvoice, startFakeStripe, type FakeRoute, type FakeStripe } from '../../support/fake-stripe.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../../support/notify-receiver.js';
+import { invoiceSnapshot } from '../../support/ledger-seed.js';
 
 const sql = testSql();
 const logger = createLogger('silent');
@@ -29,28 +30,21 @@ const T0 = new Date('2026-05-01T06:00:00Z');
 const at = (days: number, ms = 0) => new Date(T0.getTime() + days * DAY + ms);
 
 let seq = 0;
-const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
-  gateway: 'stripe',
-  external_id: `in_n${++seq}`,
-  number: `INV-${seq}`,
-  customer_id: 'cus_1',
-  subscription_id: null,
-  tenant_id: null,
-  currency: 'usd',
-  total: 12345,
-  tax: 0,
-  amount_due: 12345,
-  amount_paid: 0,
-  amount_remaining: 12345,
-  status: 'open',
-  collection_method: 'send_invoice',
-  attempt_count: 0,
-  due_date: at(-1),
-  hosted_url: 'https://invoice.stripe.com/i/acct_x/test_1',
-  pdf_url: 'https://pay.stripe.com/invoice/acct_x/test_1/pdf',
-  created_at: at(-31),
-  ...over,
-});
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot =>
+  invoiceSnapshot({
+    external_id: `in_n${++seq}`,
+    number: `INV-${seq}`,
+    customer_id: 'cus_1',
+    total: 12345,
+    amount_due: 12345,
+    amount_remaining: 12345,
+    collection_method: 'send_invoice',
+    due_date: at(-1),
+    hosted_url: 'https://invoice.stripe.com/i/acct_x/test_1',
+    pdf_url: 'https://pay.stripe.com/invoice/acct_x/test_1/pdf',
+    created_at: at(-31),
+    ...over,
+  });
 
 async function put(scope: Scope, s: InvoiceSnapshot, time = at(-2)): Promise<string> {
   const id = `evt_${Math.random().toString(36).slice(2)}`;

@@ -10,6 +10,7 @@ import {
 import { updateSettings } from '../../../backend/domain/settings.js';
 import { createTenant } from '../../../backend/domain/tenants.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
+import { invoiceSnapshot } from '../../support/ledger-seed.js';
 
 const sql = testSql();
 const DAY = 86_400_000;
@@ -23,28 +24,15 @@ async function newScope(livemode = false): Promise<Scope> {
 }
 
 let seq = 0;
-const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
-  gateway: 'stripe',
-  external_id: `in_${++seq}`,
-  number: `A-${seq}`,
-  customer_id: 'cus_1',
-  subscription_id: null,
-  tenant_id: null,
-  currency: 'usd',
-  total: 1000,
-  tax: 0,
-  amount_due: 1000,
-  amount_paid: 0,
-  amount_remaining: 1000,
-  status: 'open',
-  collection_method: 'send_invoice',
-  attempt_count: 0,
-  due_date: null,
-  hosted_url: null,
-  pdf_url: null,
-  created_at: daysAgo(100),
-  ...over,
-});
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot =>
+  invoiceSnapshot({
+    external_id: `in_${++seq}`,
+    number: `A-${seq}`,
+    customer_id: 'cus_1',
+    collection_method: 'send_invoice',
+    created_at: daysAgo(100),
+    ...over,
+  });
 
 let evt = 0;
 /** Applies a snapshot as a gateway event at `at` (default: just before NOW). */

@@ -13,6 +13,7 @@ import { startScheduler } from '../../../backend/jobs/scheduler.js';
 import { createLogger } from '../../../backend/logger.js';
 import { fakeClock, newAccountId } from '../../support/app-harness.js';
 import { startNotifyReceiver, type NotifyReceiver } from '../../support/notify-receiver.js';
+import { invoiceSnapshot } from '../../support/ledger-seed.js';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-06-10T06:00:00Z');
@@ -66,28 +67,19 @@ beforeEach(async () => {
 });
 
 let seq = 0;
-const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
-  gateway: 'stripe',
-  external_id: `in_j${++seq}`,
-  number: `J-${seq}`,
-  customer_id: 'cus_1',
-  subscription_id: null,
-  tenant_id: null,
-  currency: 'usd',
-  total: 5000,
-  tax: 0,
-  amount_due: 5000,
-  amount_paid: 0,
-  amount_remaining: 5000,
-  status: 'open',
-  collection_method: 'send_invoice',
-  attempt_count: 0,
-  due_date: at(-2),
-  hosted_url: null,
-  pdf_url: null,
-  created_at: at(-30),
-  ...over,
-});
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot =>
+  invoiceSnapshot({
+    external_id: `in_j${++seq}`,
+    number: `J-${seq}`,
+    customer_id: 'cus_1',
+    total: 5000,
+    amount_due: 5000,
+    amount_remaining: 5000,
+    collection_method: 'send_invoice',
+    due_date: at(-2),
+    created_at: at(-30),
+    ...over,
+  });
 
 async function account(livemode = false, notify = true): Promise<Scope> {
   const scope = { accountId: newAccountId(), livemode };

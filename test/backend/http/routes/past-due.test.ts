@@ -4,34 +4,25 @@ import type { PastDueResponse, ScanResult } from '../../../../backend/http/past-
 import { scopeJobName } from '../../../../backend/jobs/past-due-scan.js';
 import { createHarness, fakeClock, type Harness } from '../../../support/app-harness.js';
 import { startNotifyReceiver } from '../../../support/notify-receiver.js';
+import { invoiceSnapshot } from '../../../support/ledger-seed.js';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-09-20T09:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
 
 let seq = 0;
-const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot => ({
-  gateway: 'stripe',
-  external_id: `in_r${++seq}`,
-  number: `R-${seq}`,
-  customer_id: 'cus_1',
-  subscription_id: null,
-  tenant_id: null,
-  currency: 'usd',
-  total: 1000,
-  tax: 0,
-  amount_due: 1000,
-  amount_paid: 0,
-  amount_remaining: 1000,
-  status: 'open',
-  collection_method: 'send_invoice',
-  attempt_count: 0,
-  due_date: daysAgo(40),
-  hosted_url: 'https://invoice.stripe.com/i/x',
-  pdf_url: 'https://pay.stripe.com/invoice/x/pdf',
-  created_at: daysAgo(70),
-  ...over,
-});
+const snap = (over: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot =>
+  invoiceSnapshot({
+    external_id: `in_r${++seq}`,
+    number: `R-${seq}`,
+    customer_id: 'cus_1',
+    collection_method: 'send_invoice',
+    due_date: daysAgo(40),
+    hosted_url: 'https://invoice.stripe.com/i/x',
+    pdf_url: 'https://pay.stripe.com/invoice/x/pdf',
+    created_at: daysAgo(70),
+    ...over,
+  });
 
 async function put(h: Harness, scope: Scope, s: InvoiceSnapshot) {
   await ensureAccount(h.sql, scope.accountId);
