@@ -15,7 +15,7 @@ import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
 import { isUuid } from './tenants.js';
-import type { Gateway } from './tenants.js';
+import type { Invoice } from './invoice-queries.js';
 
 /** The history source of every change the scan makes. */
 export const PAST_DUE_SCAN_SOURCE = 'job:past-due-scan';
@@ -111,29 +111,12 @@ export interface CurrencyAging {
   total: AgingFigure;
 }
 
-export interface PastDueInvoice {
-  id: string;
-  gateway: Gateway;
-  external_id: string;
-  number: string | null;
-  tenant: { id: string; name: string } | null;
-  customer_id: string | null;
-  currency: string;
-  total: number;
-  tax: number;
-  amount_due: number;
-  amount_paid: number;
-  amount_remaining: number;
-  amount_refunded: number;
+/** A past-due invoice as the aging list shows it: an invoice-list item with its past-due facts. */
+export interface PastDueInvoice extends Omit<Invoice, 'status' | 'past_due'> {
   status: 'past_due';
   past_due: true;
   past_due_since: Date;
   payment_failed: boolean;
-  days_past_due: number;
-  due_date: Date | null;
-  created_at: Date;
-  hosted_url: string | null;
-  pdf_url: string | null;
 }
 
 export interface PastDueFilter {
