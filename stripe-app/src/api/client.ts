@@ -22,22 +22,7 @@ import type {
   TenantResponse,
 } from './contract';
 
-export type {
-  EventDetailResponse,
-  EventResponse,
-  InvoiceDetailResponse,
-  InvoiceResponse,
-  List,
-  OneTimeInvoiceRequest,
-  OneTimeInvoiceResponse,
-  PastDueResponse,
-  SettingsResponse,
-  SettingsUpdate,
-  StatsResponse,
-  SyncRunResponse,
-  TenantLinkResponse,
-  TenantResponse,
-};
+export type * from './contract';
 
 export type Gateway = 'stripe' | 'paypal';
 export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due';
