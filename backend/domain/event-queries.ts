@@ -109,19 +109,24 @@ export async function listEvents(
   filters: EventFilters,
 ): Promise<{ data: PaymentEvent[]; next_cursor: string | null }> {
   const after = decodeCursor(filters.cursor);
+  // The page is cut from payment_events alone, then joined: joined first, the planner may hash-join
+  // every event of the account before sorting (measured: 250 ms instead of 1 ms at 150k events).
   const rows = await db<EventRow[]>`
     SELECT ${itemColumns(db)}
-    FROM payment_events e ${joins(db)}
-    WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode}
-      ${filters.gateway ? db`AND e.gateway = ${filters.gateway}` : db``}
-      ${filters.type ? db`AND e.type = ${filters.type}` : db``}
-      ${filters.tenant_id ? db`AND e.tenant_id = ${filters.tenant_id}` : db``}
-      ${filters.from ? db`AND e.occurred_at >= ${filters.from}` : db``}
-      ${filters.to ? db`AND e.occurred_at < ${filters.to}` : db``}
-      ${filters.processed === undefined ? db`` : db`AND e.processed = ${filters.processed}`}
-      ${after ? db`AND (e.occurred_at, e.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
-    ORDER BY e.occurred_at DESC, e.id DESC
-    LIMIT ${filters.limit + 1}`;
+    FROM (
+      SELECT * FROM payment_events e
+      WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode}
+        ${filters.gateway ? db`AND e.gateway = ${filters.gateway}` : db``}
+        ${filters.type ? db`AND e.type = ${filters.type}` : db``}
+        ${filters.tenant_id ? db`AND e.tenant_id = ${filters.tenant_id}` : db``}
+        ${filters.from ? db`AND e.occurred_at >= ${filters.from}` : db``}
+        ${filters.to ? db`AND e.occurred_at < ${filters.to}` : db``}
+        ${filters.processed === undefined ? db`` : db`AND e.processed = ${filters.processed}`}
+        ${after ? db`AND (e.occurred_at, e.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+      ORDER BY e.occurred_at DESC, e.id DESC
+      LIMIT ${filters.limit + 1}
+    ) e ${joins(db)}
+    ORDER BY e.occurred_at DESC, e.id DESC`;
   const result = page(rows, filters.limit, (r) => r.occurred_at);
   return { data: result.data.map(toEvent), next_cursor: result.next_cursor };
 }

@@ -3,7 +3,7 @@
 // transaction -> commit. Only a committed event is acknowledged.
 import type { Db, Sql, Tx } from '../db/client.js';
 import { ensureAccount, type Scope } from './accounts.js';
-import { notFound } from './errors.js';
+import { invalid, notFound } from './errors.js';
 import type { Gateway } from './tenants.js';
 
 export interface IncomingEvent {
@@ -31,6 +31,9 @@ export interface IngestResult {
   processed: boolean;
   error: string | null;
 }
+
+/** untranslatable_character, character_not_in_repertoire */
+const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 
 /** Errors whose cause is the database itself: they abort the whole delivery (no 2xx). */
 export type IsInfrastructureError = (err: unknown) => boolean;
@@ -71,6 +74,8 @@ export async function ingestEvent(
   process: EventProcessor,
   isInfrastructureError: IsInfrastructureError,
 ): Promise<IngestResult> {
+  // Found by fuzzing: a signed body can still hold what the table cannot (a time out of range).
+  if (Number.isNaN(event.occurred_at.getTime())) throw invalid('the event time is not a valid date; nothing was stored');
   return sql.begin(async (tx) => {
     await ensureAccount(tx, scope.accountId);
     const [row] = await tx<{ id: string }[]>`
@@ -78,7 +83,13 @@ export async function ingestEvent(
       VALUES (${scope.accountId}, ${scope.livemode}, ${event.gateway}, ${event.event_id}, ${event.type},
               ${event.object_id}, ${event.customer_id}, ${tx.json(event.payload as never)}, ${event.occurred_at})
       ON CONFLICT (account_id, gateway, event_id) DO NOTHING
-      RETURNING id`;
+      RETURNING id`.catch((err) => {
+      // NUL characters (\u0000) are valid JSON but cannot be stored in text or jsonb.
+      if (UNSTORABLE_TEXT.has((err as { code?: string }).code ?? '')) {
+        throw invalid('the event contains characters that cannot be stored (NUL); nothing was stored');
+      }
+      throw err;
+    });
     if (!row) {
       const [existing] = await tx<{ id: string; processed: boolean; error: string | null }[]>`
         SELECT id, processed, error FROM payment_events

@@ -110,19 +110,24 @@ export async function listInvoices(
   const after = decodeCursor(filters.cursor);
   const q = filters.q ? containsPattern(filters.q) : null;
   const status = filters.status;
+  // The page is cut from invoices alone, then joined to tenants (joined first, the planner may
+  // hash-join every invoice of the account before sorting).
   const rows = await db<InvoiceRow[]>`
     SELECT ${itemColumns(db)}
-    FROM invoices i ${tenantJoin(db)}
-    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
-      ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
-      ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
-      ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
-      ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
-      ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
-      ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})` : db``}
-      ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
-    ORDER BY i.created_at DESC, i.id DESC
-    LIMIT ${filters.limit + 1}`;
+    FROM (
+      SELECT * FROM invoices i
+      WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
+        ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
+        ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
+        ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
+        ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
+        ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
+        ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})` : db``}
+        ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+      ORDER BY i.created_at DESC, i.id DESC
+      LIMIT ${filters.limit + 1}
+    ) i ${tenantJoin(db)}
+    ORDER BY i.created_at DESC, i.id DESC`;
   const result = page(rows, filters.limit, (r) => r.created_at);
   return { data: result.data.map((r) => toInvoice(r, now)), next_cursor: result.next_cursor };
 }

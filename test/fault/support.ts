@@ -167,14 +167,24 @@ export async function storedEvents(sql: Sql, accountId: string) {
   return row;
 }
 
-/** Tenants for the account through the app API, linked to the fault customers (two of every three). */
-export async function linkTenants(baseUrl: string, accountId: string) {
+type ApiCall = (method: string, path: string, body: unknown) => Promise<Response>;
+
+/**
+ * Tenants for the account through the app API (a running service's URL, or a call such as the
+ * harness's h.api), linked to the fault customers (two of every three).
+ */
+export async function linkTenants(target: string | ApiCall, accountId: string) {
+  const send: ApiCall =
+    typeof target === 'string'
+      ? (method, path, body) =>
+          fetch(`${target}${path}`, {
+            method,
+            headers: { ...signAppHeaders(accountId, 'usr_fault', { mode: 'test' }), 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+      : target;
   const call = async (method: string, path: string, body: unknown) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...signAppHeaders(accountId, 'usr_fault', { mode: 'test' }), 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const res = await send(method, path, body);
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<{ id: string }>;
   };

@@ -1,0 +1,322 @@
+// npm run bench [-- --quick] [-- --engine=postgres|embedded] [-- --skip=ingest,paypal,queries,backfill]
+//
+// Runs the service as a child process (backend/main.ts) on PostgreSQL (DATABASE_URL; if unset a
+// fresh database tb_bench on postgres://postgres@127.0.0.1:5432) and on the embedded engine, and
+// measures: signed Stripe invoice webhooks against the floor endpoint, PayPal webhooks, the list /
+// stats / aging queries over a seeded ledger, the daily past-due scan, and a backfill against the
+// fake Stripe API. Prints a Markdown table and writes test/bench/results/latest.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import postgres from 'postgres';
+import Stripe from 'stripe';
+import { connectUrl, startEmbedded, type Database } from '../../backend/db/client.js';
+import { migrate } from '../../backend/db/migrate.js';
+import { runPastDueScan } from '../../backend/jobs/past-due-scan.js';
+import { makeCustomer, makeInvoice, startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
+import { startCertServer, type CertServer } from '../support/paypal/cert-server.js';
+import { WEBHOOK_SECRET } from '../support/stripe-events.js';
+import { benchCustomer, presignPaypalSales, stripeInvoiceDeliveries } from './deliveries.js';
+import { peakRssMb, runLoad, startScript, type LoadResult, type ScriptProcess } from './load.js';
+import { benchQueries, type QueryTiming } from './queries.js';
+import { seedLedger, type SeedSize } from './seed.js';
+import { renderTable } from './table.js';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+    skip: { type: 'string', default: '' },
+    seconds: { type: 'string' },
+    'embedded-scale': { type: 'string' },
+  },
+});
+const quick = args.quick!;
+const skip = new Set(args.skip!.split(',').filter(Boolean));
+const SECONDS = Number(args.seconds ?? (quick ? 3 : 20));
+const CONNECTIONS = 32;
+const FULL: SeedSize = { invoices: 1_000_000, events: 3_000_000, tenants: 10_000 };
+const QUICK: SeedSize = { invoices: 50_000, events: 150_000, tenants: 1_000 };
+// PGlite is one single-threaded WebAssembly process: the query seed is scaled down there.
+const EMBEDDED_SCALE = Number(args['embedded-scale'] ?? 0.1);
+const APP_SECRET = 'absec_bench_0123456789abcdef';
+const PAYPAL_WEBHOOK_ID = 'WH0BENCHLIVE000001';
+const BACKFILL = quick ? { customers: 200, invoices: 800 } : { customers: 2_000, invoices: 8_000 };
+const BACKFILL_LATENCY_MS = 50;
+const BACKFILL_RATE = 20; // SYNC_MAX_REQUESTS_PER_SECOND: the service's own limit (Stripe's test-mode limit is 25)
+const silent = pino({ level: 'silent' });
+
+export interface EngineResult {
+  engine: 'postgres' | 'embedded';
+  database: string;
+  seed?: SeedSize & { seconds: number };
+  ingest?: { stripe: LoadResult; floor: LoadResult; ratio: number; rss_mb: number | null; floor_rss_mb: number | null };
+  paypal?: LoadResult & { rss_mb: number | null };
+  queries?: QueryTiming[];
+  scan?: { first_seconds: number; first_entered: number; next_seconds: number; next_entered: number; invoices: number };
+  backfill?: {
+    objects: number;
+    seconds: number;
+    per_second: number;
+    bound_per_second: number;
+    share: number;
+    latency_ms: number;
+    rate_limit: number;
+    state: string;
+    failed_requests: number;
+  };
+  rss_mb?: number | null;
+  notes: string[];
+}
+
+function appHeaders(accountId: string, mode: 'live' | 'test'): Record<string, string> {
+  const payload = JSON.stringify({ user_id: 'usr_bench', account_id: accountId });
+  return {
+    'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: APP_SECRET }),
+    'stripe-user-id': 'usr_bench',
+    'stripe-account-id': accountId,
+    'stripe-mode': mode,
+    'content-type': 'application/json',
+  };
+}
+
+export async function api(url: string, accountId: string, method: string, p: string, body?: unknown, mode: 'live' | 'test' = 'live') {
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: appHeaders(accountId, mode),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+async function postgresDatabase(): Promise<{ url: string; note: string | null }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, note: null };
+  const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => {} });
+  await admin.unsafe('DROP DATABASE IF EXISTS tb_bench WITH (FORCE)');
+  await admin.unsafe('CREATE DATABASE tb_bench');
+  await admin.end();
+  return {
+    url: 'postgres://postgres@127.0.0.1:5432/tb_bench',
+    note: 'DATABASE_URL was unset: created a fresh database tb_bench on postgres://postgres@127.0.0.1:5432',
+  };
+}
+
+async function timeScan(db: Database) {
+  const deps = { sql: db.sql, logger: silent, now: () => new Date(), stripe: null };
+  const [{ count }] = await db.sql<{ count: number }[]>`SELECT count(*)::int AS count FROM invoices`;
+  let t = performance.now();
+  const first = await runPastDueScan(deps);
+  const firstSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
+  const next = await runPastDueScan(deps);
+  const nextSeconds = (performance.now() - t) / 1000;
+  if (!first.ran || !next.ran) throw new Error('the past-due scan did not run (lease held)');
+  return {
+    first_seconds: firstSeconds,
+    first_entered: first.summary.entered,
+    next_seconds: nextSeconds,
+    next_entered: next.summary.entered,
+    invoices: count,
+  };
+}
+
+async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fake: FakeStripe): Promise<EngineResult> {
+  const result: EngineResult = { engine, database: '', notes: [] };
+  const tmp = mkdtempSync(path.join(os.tmpdir(), `tb-bench-${engine}-`));
+  const seedSize = quick ? QUICK : FULL;
+  const size =
+    engine === 'embedded'
+      ? {
+          invoices: Math.round(seedSize.invoices * EMBEDDED_SCALE),
+          events: Math.round(seedSize.events * EMBEDDED_SCALE),
+          tenants: Math.round(seedSize.tenants * EMBEDDED_SCALE),
+        }
+      : seedSize;
+  let dbEnv: Record<string, string>;
+  let floorEnv: Record<string, string>;
+  let db: Database;
+  if (engine === 'postgres') {
+    const { url, note } = await postgresDatabase();
+    if (note) result.notes.push(note);
+    result.database = url.replace(/\/\/[^@]*@/, '//');
+    db = connectUrl(url, 4);
+    dbEnv = { DATABASE_URL: url };
+    floorEnv = { DATABASE_URL: url };
+  } else {
+    const dataDir = path.join(tmp, 'service');
+    db = await startEmbedded(dataDir, 1, 4);
+    result.database = 'embedded PGlite (a fresh DATA_DIR)';
+    dbEnv = { DATA_DIR: dataDir };
+    floorEnv = { DATA_DIR: path.join(tmp, 'floor') };
+    if (EMBEDDED_SCALE !== 1) result.notes.push(`embedded query seed scaled to ${EMBEDDED_SCALE} of the PostgreSQL one`);
+  }
+
+  let service: ScriptProcess | null = null;
+  try {
+    await migrate(db.sql);
+    let seeded = null;
+    if (!skip.has('queries')) {
+      log(`${engine}: seeding ${size.invoices} invoices, ${size.events} events, ${size.tenants} tenants`);
+      seeded = await seedLedger(db.sql, size);
+      result.seed = { ...size, seconds: seeded.seconds };
+      log(`${engine}: seeded in ${seeded.seconds.toFixed(1)} s; running the daily past-due scan`);
+      result.scan = await timeScan(db);
+    }
+    // The embedded engine allows one process: the service opens it next.
+    if (engine === 'embedded') await db.close();
+
+    service = await startScript('backend/main.ts', {
+      ...dbEnv,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_APP_SECRET: APP_SECRET,
+      STRIPE_SECRET_KEY: fake.secretKey,
+      STRIPE_API_URL: fake.url,
+      SYNC_MAX_REQUESTS_PER_SECOND: String(BACKFILL_RATE),
+      PAYPAL_CERT_URL_PREFIXES: certs.prefix,
+    });
+    const url = service.url;
+
+    if (!skip.has('ingest')) {
+      const account = `acct_ingest${Date.now().toString(36)}`;
+      // Tenants linked to the first customers: resolution goes through links and through metadata lookups.
+      for (let t = 0; t < 25; t++) {
+        const tenant = await api(url, account, 'POST', '/api/tenants', { name: `Bench tenant ${t}`, external_ref: `bench-${t}` });
+        for (let l = 0; l < 4; l++) {
+          await api(url, account, 'POST', `/api/tenants/${tenant.id}/links`, { gateway: 'stripe', external_id: benchCustomer(t * 4 + l) });
+        }
+      }
+      log(`${engine}: ingest ${SECONDS} s, ${CONNECTIONS} connections`);
+      const stripe = await runLoad(url, '/webhooks/stripe', stripeInvoiceDeliveries(account), { connections: CONNECTIONS, seconds: SECONDS });
+      const rss = peakRssMb(service.pid);
+      log(`${engine}: stripe ${stripe.per_second.toFixed(0)}/s p99 ${stripe.p99_ms} ms; floor next`);
+      const floorProcess = await startScript('test/bench/floor-server.ts', { ...floorEnv, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).catch(
+        (err) => {
+          throw new Error(`floor server: ${err.message}`);
+        },
+      );
+      let floor: LoadResult;
+      let floorRss: number | null;
+      try {
+        floor = await runLoad(floorProcess.url, '/webhooks/stripe', stripeInvoiceDeliveries(account), {
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+        });
+        floorRss = peakRssMb(floorProcess.pid);
+      } finally {
+        await floorProcess.stop();
+      }
+      if (engine === 'postgres') {
+        const cleanup = postgres(dbEnv.DATABASE_URL, { max: 1, onnotice: () => {} });
+        await cleanup`DROP TABLE IF EXISTS bench_floor_events`;
+        await cleanup.end();
+      }
+      result.ingest = { stripe, floor, ratio: stripe.per_second / floor.per_second, rss_mb: rss, floor_rss_mb: floorRss };
+      log(`${engine}: floor ${floor.per_second.toFixed(0)}/s`);
+    }
+
+    if (!skip.has('paypal')) {
+      const account = `acct_paypal${Date.now().toString(36)}`;
+      await api(url, account, 'PUT', '/api/settings', { paypal_webhook_id: PAYPAL_WEBHOOK_ID });
+      // Enough signed deliveries for the run at the Stripe rate measured (+30%), within bounds.
+      const expected = result.ingest?.stripe.per_second ?? 1_000;
+      const count = Math.min(40_000, Math.max(2_000, Math.ceil(expected * 1.3 * SECONDS)));
+      log(`${engine}: presigning ${count} PayPal deliveries`);
+      const pool = presignPaypalSales(count, PAYPAL_WEBHOOK_ID, certs.certUrl());
+      let i = 0;
+      const paypal = await runLoad(url, `/webhooks/paypal/${account}`, () => pool[i++] ?? null, {
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        amount: count,
+      });
+      result.paypal = { ...paypal, rss_mb: peakRssMb(service.pid) };
+      log(`${engine}: paypal ${paypal.per_second.toFixed(0)}/s p99 ${paypal.p99_ms} ms`);
+    }
+
+    if (seeded) {
+      log(`${engine}: queries`);
+      result.queries = await benchQueries(url, seeded, quick ? 15 : 60, (m, p) => api(url, seeded.accountId, 'GET', p));
+    }
+
+    if (!skip.has('backfill')) {
+      const account = `acct_backfill${Date.now().toString(36)}`;
+      const customers = Array.from({ length: BACKFILL.customers }, (_, n) => makeCustomer({ id: `cus_bf${n}`, livemode: false }));
+      fake.seedCustomers(account, customers);
+      fake.seedInvoices(
+        account,
+        Array.from({ length: BACKFILL.invoices }, (_, n) =>
+          makeInvoice({ customer: `cus_bf${n % BACKFILL.customers}`, livemode: false }),
+        ),
+      );
+      fake.setLatency(BACKFILL_LATENCY_MS);
+      fake.setRateLimit(25);
+      log(`${engine}: backfill of ${BACKFILL.customers + BACKFILL.invoices} objects`);
+      await api(url, account, 'POST', '/api/sync', undefined, 'test');
+      let run: { state: string; counts: { customers: number; invoices: number; errors: number }; started_at: string; finished_at: string | null };
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 250));
+        run = await api(url, account, 'GET', '/api/sync', undefined, 'test');
+        if (run.state !== 'running') break;
+      }
+      const objects = run.counts.customers + run.counts.invoices;
+      const seconds = (Date.parse(run.finished_at!) - Date.parse(run.started_at)) / 1000;
+      // Cursor paging is sequential: at most one page per round trip, and at most the rate limit.
+      const bound = Math.min(BACKFILL_RATE, 1000 / BACKFILL_LATENCY_MS) * 100;
+      result.backfill = {
+        objects,
+        seconds,
+        per_second: objects / seconds,
+        bound_per_second: bound,
+        share: objects / seconds / bound,
+        latency_ms: BACKFILL_LATENCY_MS,
+        rate_limit: BACKFILL_RATE,
+        state: run.state,
+        failed_requests: run.counts.errors,
+      };
+      log(`${engine}: backfill ${(objects / seconds).toFixed(0)} objects/s (${run.state})`);
+    }
+    result.rss_mb = peakRssMb(service.pid);
+  } finally {
+    await service?.stop();
+    if (engine === 'postgres') await db.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return result;
+}
+
+async function main() {
+  const engines = (args.engine ? [args.engine] : ['postgres', 'embedded']) as ('postgres' | 'embedded')[];
+  const started = new Date();
+  const load = os.loadavg();
+  const certs = await startCertServer();
+  const fake = await startFakeStripe();
+  const results: EngineResult[] = [];
+  try {
+    for (const engine of engines) results.push(await runEngine(engine, certs, fake));
+  } finally {
+    await fake.close();
+    await certs.close();
+  }
+  const machine = {
+    cores: os.cpus().length,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    load_average_at_start: load.map((x) => Math.round(x * 100) / 100),
+  };
+  const report = { started_at: started.toISOString(), quick, seconds: SECONDS, connections: CONNECTIONS, machine, results };
+  const dir = path.join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2));
+  console.log(renderTable(report));
+}
+
+await main();
+process.exit(0);
