@@ -59,11 +59,30 @@ export interface TenantClues {
   customerId?: string | null;
 }
 
-/** The tenant of a gateway object: a link on one of its identities, else the metadata key. */
+/**
+ * The tenant of a gateway object: a link on one of its identities, else its metadata value under
+ * the account's tenant_metadata_key matched against a tenant's external_ref. One statement (it
+ * runs for every webhook): the link, the stored metadata and the setting are read together.
+ */
 export async function resolveTenant(db: Db, scope: Scope, gateway: Gateway, clues: TenantClues): Promise<string | null> {
-  const linked = await tenantForIdentities(db, scope, gateway, clues.identities);
-  if (linked) return linked;
-  return tenantFromMetadata(db, scope, clues.metadata ?? (clues.customerId ? await customerMetadata(db, scope, gateway, clues.customerId) : null));
+  const ids = clues.identities.filter((x): x is string => !!x);
+  const a = scope.accountId;
+  const m = scope.livemode;
+  const [row] = await db<{ tenant_id: string | null }[]>`
+    SELECT COALESCE(
+      (SELECT l.tenant_id FROM tenant_links l
+       WHERE l.account_id = ${a} AND l.livemode = ${m} AND l.gateway = ${gateway} AND l.external_id = ANY(${ids}::text[])
+       ORDER BY array_position(${ids}::text[], l.external_id)
+       LIMIT 1),
+      (SELECT t.id FROM account_settings s
+       JOIN tenants t ON t.account_id = s.account_id AND t.livemode = s.livemode
+       WHERE s.account_id = ${a} AND s.livemode = ${m} AND s.tenant_metadata_key IS NOT NULL AND t.external_ref <> ''
+         AND t.external_ref = COALESCE(${clues.metadata ? db.json(clues.metadata) : null}::jsonb, (
+           SELECT c.metadata FROM gateway_customers c
+           WHERE c.account_id = ${a} AND c.livemode = ${m} AND c.gateway = ${gateway}
+             AND c.external_id = ${clues.customerId ?? null})) ->> s.tenant_metadata_key)
+    ) AS tenant_id`;
+  return row?.tenant_id ?? null;
 }
 
 async function tenantFromMetadata(db: Db, scope: Scope, metadata: Metadata | null): Promise<string | null> {

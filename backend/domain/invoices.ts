@@ -101,9 +101,16 @@ export interface ApplyResult {
   invoiceId: string;
   /** false when the source was older than the stored state and nothing changed */
   applied: boolean;
+  /** the invoice's tenant after the change */
+  tenantId: string | null;
 }
 
-/** Creates or updates an invoice from a gateway snapshot, within the caller's transaction. */
+/**
+ * Creates or updates an invoice from a gateway snapshot, within the caller's transaction. Two
+ * statements at most (it runs for every webhook): the first inserts the invoice with its first
+ * history rows, or, when it exists, locks and reads it (the conflict's no-op update takes the row
+ * lock; xmax = 0 marks a fresh insert); the second applies a newer source with its history row.
+ */
 export async function applyInvoiceSnapshot(
   tx: Db,
   scope: Scope,
@@ -111,70 +118,76 @@ export async function applyInvoiceSnapshot(
   source: ChangeSource,
 ): Promise<ApplyResult> {
   const pastDue = snap.status === 'open' && (!!snap.payment_failed || !!snap.overdue);
-  const inserted = await tx<{ id: string }[]>`
-    INSERT INTO invoices (
-      account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id, currency,
-      total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, past_due_since,
-      payment_failed, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at,
-      source_time, source_event_id)
-    VALUES (
-      ${scope.accountId}, ${scope.livemode}, ${snap.gateway}, ${snap.external_id}, ${snap.number}, ${snap.tenant_id},
-      ${snap.customer_id}, ${snap.subscription_id}, ${snap.currency}, ${snap.total}, ${snap.tax}, ${snap.amount_due},
-      ${snap.amount_paid}, ${snap.amount_remaining}, ${snap.amount_refunded ?? 0}, ${snap.status}, ${pastDue},
-      ${pastDue ? source.time : null}, ${!!snap.payment_failed}, ${snap.collection_method}, ${snap.attempt_count},
-      ${snap.due_date}, ${snap.hosted_url}, ${snap.pdf_url}, ${!!snap.deleted}, ${snap.created_at},
-      ${source.time}, ${source.eventId})
-    ON CONFLICT (account_id, livemode, gateway, external_id) DO NOTHING
-    RETURNING id`;
-  if (inserted.length > 0) {
-    const id = inserted[0].id;
-    await recordHistory(tx, scope, id, null, snap.status, source.time, source.label);
-    if (pastDue) {
-      await recordHistory(tx, scope, id, 'open', 'past_due', source.time, source.label, pastDueNote(snap));
-    }
-    return { invoiceId: id, applied: true };
-  }
+  const [stored] = await tx<(StoredInvoice & { inserted: boolean })[]>`
+    WITH up AS (
+      INSERT INTO invoices (
+        account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id, currency,
+        total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, past_due_since,
+        payment_failed, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at,
+        source_time, source_event_id)
+      VALUES (
+        ${scope.accountId}, ${scope.livemode}, ${snap.gateway}, ${snap.external_id}, ${snap.number}, ${snap.tenant_id},
+        ${snap.customer_id}, ${snap.subscription_id}, ${snap.currency}, ${snap.total}, ${snap.tax}, ${snap.amount_due},
+        ${snap.amount_paid}, ${snap.amount_remaining}, ${snap.amount_refunded ?? 0}, ${snap.status}, ${pastDue},
+        ${pastDue ? source.time : null}, ${!!snap.payment_failed}, ${snap.collection_method}, ${snap.attempt_count},
+        ${snap.due_date}, ${snap.hosted_url}, ${snap.pdf_url}, ${!!snap.deleted}, ${snap.created_at},
+        ${source.time}, ${source.eventId})
+      ON CONFLICT (account_id, livemode, gateway, external_id) DO UPDATE SET source_time = invoices.source_time
+      RETURNING id, status, past_due, payment_failed, tenant_id, amount_refunded, source_time, source_event_id,
+        (xmax = 0) AS inserted
+    ), history AS (
+      INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
+      SELECT ${scope.accountId}, ${scope.livemode}, up.id, h.from_status, h.to_status, ${source.time}, ${source.label}, h.note
+      FROM up, (VALUES (1, NULL, ${snap.status}::text, NULL), (2, 'open', 'past_due', ${pastDueNote(snap)}))
+        AS h (ord, from_status, to_status, note)
+      WHERE up.inserted AND (h.ord = 1 OR ${pastDue})
+      ORDER BY h.ord
+    )
+    SELECT * FROM up`;
+  if (stored.inserted) return { invoiceId: stored.id, applied: true, tenantId: stored.tenant_id };
 
-  const [stored] = await tx<StoredInvoice[]>`
-    SELECT id, status, past_due, payment_failed, tenant_id, amount_refunded, source_time, source_event_id
-    FROM invoices
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
-      AND gateway = ${snap.gateway} AND external_id = ${snap.external_id}
-    FOR UPDATE`;
   if (!isNewer(source, snap.status, stored)) {
     // An older source may still bring a tenant the invoice lacks; nothing else of it is used.
     if (!stored.tenant_id && snap.tenant_id) {
       await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now() WHERE id = ${stored.id}`;
+      return { invoiceId: stored.id, applied: false, tenantId: snap.tenant_id };
     }
-    return { invoiceId: stored.id, applied: false };
+    return { invoiceId: stored.id, applied: false, tenantId: stored.tenant_id };
   }
 
   const status = allowedStatusChange(stored.status, snap.status) ? snap.status : stored.status;
   const paymentFailed = status === 'open' && (stored.payment_failed || !!snap.payment_failed);
   const nowPastDue = status === 'open' && (stored.past_due || paymentFailed || !!snap.overdue);
-  await tx`
-    UPDATE invoices SET
-      number = ${snap.number}, tenant_id = ${snap.tenant_id ?? stored.tenant_id}, customer_id = ${snap.customer_id},
-      subscription_id = ${snap.subscription_id}, currency = ${snap.currency}, total = ${snap.total}, tax = ${snap.tax},
-      amount_due = ${snap.amount_due}, amount_paid = ${snap.amount_paid}, amount_remaining = ${snap.amount_remaining},
-      amount_refunded = ${snap.amount_refunded ?? stored.amount_refunded}, status = ${status},
-      past_due = ${nowPastDue},
-      past_due_since = ${nowPastDue ? (stored.past_due ? tx`past_due_since` : source.time) : null},
-      payment_failed = ${paymentFailed}, collection_method = ${snap.collection_method},
-      attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
-      pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
-      source_event_id = ${source.eventId}, updated_at = now()
-    WHERE id = ${stored.id}`;
-
   const before = displayStatus(stored.status, stored.past_due);
   const after = displayStatus(status, nowPastDue);
-  if (before !== after) {
-    const note = after === 'past_due' ? pastDueNote(snap) : null;
-    await recordHistory(tx, scope, stored.id, before, after, source.time, source.label, note);
-  } else if (snap.payment_failed && after === 'past_due' && !stored.payment_failed) {
-    await recordHistory(tx, scope, stored.id, before, after, source.time, source.label, 'payment failed');
-  }
-  return { invoiceId: stored.id, applied: true };
+  const change =
+    before !== after
+      ? { note: after === 'past_due' ? pastDueNote(snap) : null }
+      : snap.payment_failed && after === 'past_due' && !stored.payment_failed
+        ? { note: 'payment failed' }
+        : null;
+  const tenantId = snap.tenant_id ?? stored.tenant_id;
+  await tx`
+    WITH updated AS (
+      UPDATE invoices SET
+        number = ${snap.number}, tenant_id = ${tenantId}, customer_id = ${snap.customer_id},
+        subscription_id = ${snap.subscription_id}, currency = ${snap.currency}, total = ${snap.total}, tax = ${snap.tax},
+        amount_due = ${snap.amount_due}, amount_paid = ${snap.amount_paid}, amount_remaining = ${snap.amount_remaining},
+        amount_refunded = ${snap.amount_refunded ?? stored.amount_refunded}, status = ${status},
+        past_due = ${nowPastDue},
+        past_due_since = ${nowPastDue ? (stored.past_due ? tx`past_due_since` : source.time) : null},
+        payment_failed = ${paymentFailed}, collection_method = ${snap.collection_method},
+        attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
+        pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
+        source_event_id = ${source.eventId}, updated_at = now()
+      WHERE id = ${stored.id}
+      RETURNING id
+    )
+    INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
+    SELECT ${scope.accountId}, ${scope.livemode}, id, ${before}, ${after}, ${source.time}, ${source.label},
+      ${change?.note ?? null}::text
+    FROM updated WHERE ${change !== null}`;
+  return { invoiceId: stored.id, applied: true, tenantId };
 }
 
 const pastDueNote = (snap: InvoiceSnapshot) => (snap.payment_failed ? 'payment failed' : 'overdue');

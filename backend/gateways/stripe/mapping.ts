@@ -172,14 +172,8 @@ export async function applyStripeInvoice(
   await recordInvoicePayments(tx, scope, invoice.id, paymentRefsOfInvoice(invoice));
   // Refunds may have arrived before the invoice (or before its payments were known).
   const counted = await recountRefunds(tx, scope, invoice.id);
-  let finalTenant = counted ? counted.tenant_id : tenantId;
-  if (!counted && !tenantId) {
-    // An older source keeps the stored invoice's tenant: report the one the invoice has.
-    const [row] = await tx<{ tenant_id: string | null }[]>`
-      SELECT tenant_id FROM invoices WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${result.invoiceId}`;
-    finalTenant = row?.tenant_id ?? null;
-  }
-  return { invoiceId: result.invoiceId, applied: result.applied, tenantId: finalTenant };
+  // The tenant the stored invoice has (an older source keeps it).
+  return { invoiceId: result.invoiceId, applied: result.applied, tenantId: counted ? counted.tenant_id : result.tenantId };
 }
 
 /** Stores a customer (newest source wins); a metadata change moves its unlinked invoices' tenant. */
