@@ -1,7 +1,8 @@
 // Seeds the query benchmark in SQL (generate_series, no HTTP): one bench account with `tenants`
 // tenants and 95% of the invoices and events, the rest spread over four other accounts so every
 // query has to filter. Values are derived from the row number (deterministic, skewed like a real
-// ledger: 70% paid, 15% open, mostly USD, two years of history). Event payloads are small stubs
+// ledger: about 83% paid, 2% open (the recent ones and a tail of long overdue ones), mostly USD,
+// two years of history). Event payloads are small stubs
 // (the real ones are a few KB): list queries never read the payload.
 //
 // Bulk loading: secondary indexes are dropped and rebuilt after the load, and triggers (foreign
@@ -89,7 +90,10 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
         CASE WHEN n % 100 < 70 THEN 'usd' WHEN n % 100 < 90 THEN 'eur' WHEN n % 100 < 97 THEN 'gbp' ELSE 'jpy' END AS currency,
         1000 + (n::bigint * 7919 % 100000) AS total) c
       CROSS JOIN LATERAL (SELECT CASE
-        WHEN n * 31 % 100 < 70 THEN 'paid' WHEN n * 31 % 100 < 85 THEN 'open' WHEN n * 31 % 100 < 90 THEN 'void'
+        WHEN n * 31 % 100 < 70 THEN 'paid'
+        -- open: mostly recent; of invoices older than 60 days one in ten is still open (long overdue)
+        WHEN n * 31 % 100 < 85 THEN CASE WHEN t.created < now() - interval '60 days' AND n % 10 <> 0 THEN 'paid' ELSE 'open' END
+        WHEN n * 31 % 100 < 90 THEN 'void'
         WHEN n * 31 % 100 < 93 THEN 'uncollectible' ELSE 'draft' END AS status) s`;
 
     await reserved`

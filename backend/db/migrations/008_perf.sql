@@ -62,3 +62,24 @@ SELECT account_id, livemode, (created_at AT TIME ZONE 'UTC')::date, currency, 0,
   COALESCE(sum(amount_remaining) FILTER (WHERE status = 'open'), 0)
 FROM invoices WHERE NOT deleted
 GROUP BY 1, 2, 3, 4;
+
+-- Invoice search (q: number, Stripe/PayPal id, customer id, anywhere in the text): a trigram index
+-- over the three, where pg_trgm is available (the embedded engine loads no extensions: it scans).
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'pg_trgm unavailable (%): invoice search scans', SQLERRM;
+END $$;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+    CREATE INDEX invoices_search ON invoices USING gin (
+      (lower(COALESCE(number, '') || ' ' || external_id || ' ' || COALESCE(customer_id, ''))) gin_trgm_ops);
+  END IF;
+END $$;
+
+-- Past-due aging and list: only the open past-due invoices of an account, oldest first.
+CREATE INDEX invoices_past_due_aging ON invoices (account_id, livemode, (LEAST(due_date, past_due_since)), id)
+  INCLUDE (currency, amount_remaining, tenant_id, due_date, past_due_since)
+  WHERE past_due AND status = 'open' AND NOT deleted;
