@@ -95,6 +95,8 @@ describe('npm run sync', () => {
     const gate = fake.hold((r) => r.path === '/v1/invoices' && r.query.starting_after === seeded[199].id);
     const cli = runCli(['--account', scope.accountId, '--mode', 'test']);
     await gate.reached;
+    // Page 3 is requested while page 2 is saved: kill once page 2 is committed, page 3 in flight.
+    await vi.waitFor(async () => expect((await latestSyncRun(sql, scope))?.invoices).toBe(200), { timeout: 10_000 });
     cli.child.kill('SIGKILL');
     expect((await cli.exited).signal).toBe('SIGKILL');
     gate.release();
@@ -133,7 +135,10 @@ describe('npm run sync', () => {
     expect(code).toBe(1);
     expect(cli.output().stderr).toContain('run the same command again');
     const run = await latestSyncRun(sql, scope);
-    expect(run).toMatchObject({ state: 'failed', cursor: seeded[199].id, invoices: 200 });
+    // It keeps what it saved: page 1, or page 2 too when its answer landed before the stop.
+    expect(run).toMatchObject({ state: 'failed' });
+    expect([100, 200]).toContain(run!.invoices);
+    expect(run!.cursor).toBe(seeded[run!.invoices - 1].id);
     expect(run!.error).toContain('interrupted');
   });
 });
