@@ -347,7 +347,8 @@ describe('backfill', () => {
     const gate = fake.hold((r) => listRequests('invoices')(r) && r.query.starting_after === seeded[199].id);
     const stuck = executeSyncRun(deps({}, () => started), dead);
     await gate.reached;
-    expect(await latestSyncRun(sql, scope)).toMatchObject({ state: 'running', invoices: 200 });
+    // Page 3 is requested while page 2 is saved: wait for page 2's commit.
+    await vi.waitFor(async () => expect(await latestSyncRun(sql, scope)).toMatchObject({ state: 'running', invoices: 200 }));
 
     await expect(beginSyncRun(sql, scope, new Date(started.getTime() + 60_000))).rejects.toBeInstanceOf(SyncAlreadyRunningError);
     const later = new Date(started.getTime() + 3 * 60_000);
