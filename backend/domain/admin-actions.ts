@@ -22,14 +22,8 @@ export async function recordAdminAction(db: Db, scope: Scope, r: AdminActionReco
             ${r.outcome}, ${db.json(r.detail as never)})`;
 }
 
-export interface AuditEntryRow {
+export interface AuditEntryRow extends AdminActionRecord {
   id: string;
-  user_id: string;
-  action: AdminActionName;
-  invoice_id: string | null;
-  target: string | null;
-  outcome: 'succeeded' | 'failed';
-  detail: Record<string, unknown>;
   created_at: Date;
 }
 
