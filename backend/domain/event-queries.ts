@@ -6,7 +6,8 @@ import { notFound } from './errors.js';
 import type { TenantRef } from './invoice-queries.js';
 import type { InvoiceStatus } from './invoices.js';
 import { decodeCursor, page } from './pagination.js';
-import { isUuid, type Gateway } from './tenants.js';
+import { isUuid } from './query-input.js';
+import type { Gateway } from './tenants.js';
 
 export interface EventInvoiceRef {
   id: string;

@@ -1,7 +1,7 @@
 // The payment-event log and the webhook pipeline shared by both gateways:
 // store the event (unique per gateway event id and account) -> process it in the same
 // transaction -> commit. Only a committed event is acknowledged.
-import type { Db, Sql, Tx } from '../db/client.js';
+import type { Sql, Tx } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { invalid, notFound } from './errors.js';
 import type { Gateway } from './tenants.js';
@@ -38,6 +38,18 @@ const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 /** Errors whose cause is the database itself: they abort the whole delivery (no 2xx). */
 export type IsInfrastructureError = (err: unknown) => boolean;
 
+/** Error text as stored on the event (bounded). */
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+async function markProcessed(tx: Tx, scope: Scope, eventRowId: string, outcome: ProcessOutcome): Promise<void> {
+  await tx`
+    UPDATE payment_events SET processed = true, ignored = ${!!outcome.ignored}, error = NULL, processed_at = now(),
+      tenant_id = COALESCE(${outcome.tenant_id ?? null}::uuid, tenant_id),
+      invoice_id = COALESCE(${outcome.invoice_id ?? null}::uuid, invoice_id)
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${eventRowId}`;
+}
+
+/** Replay: processing of a stored event, in a savepoint so a failure keeps the event and its new error. */
 async function runProcessor(
   tx: Tx,
   scope: Scope,
@@ -47,19 +59,16 @@ async function runProcessor(
   isInfrastructureError: IsInfrastructureError,
 ): Promise<{ processed: boolean; error: string | null }> {
   try {
-    // A savepoint: a failing handler leaves no half-applied ledger change, yet the event stays stored.
     const outcome = await tx.savepoint((sp) => process(sp as unknown as Tx, scope, event));
-    await tx`
-      UPDATE payment_events SET processed = true, ignored = ${!!outcome.ignored}, error = NULL, processed_at = now(),
-        tenant_id = COALESCE(${outcome.tenant_id ?? null}::uuid, tenant_id),
-        invoice_id = COALESCE(${outcome.invoice_id ?? null}::uuid, invoice_id)
-      WHERE id = ${eventRowId}`;
+    await markProcessed(tx, scope, eventRowId, outcome);
     return { processed: true, error: null };
   } catch (err) {
     if (isInfrastructureError(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    await tx`UPDATE payment_events SET processed = false, error = ${message.slice(0, 2000)} WHERE id = ${eventRowId}`;
-    return { processed: false, error: message };
+    const error = errorText(err);
+    await tx`
+      UPDATE payment_events SET processed = false, error = ${error}
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${eventRowId}`;
+    return { processed: false, error };
   }
 }
 
@@ -127,20 +136,17 @@ export async function ingestEvent(
         if (isInfrastructureError(err)) throw err;
         throw new ProcessingFailed(err);
       }
-      await tx`
-        UPDATE payment_events SET processed = true, ignored = ${!!outcome.ignored}, processed_at = now(),
-          tenant_id = ${outcome.tenant_id ?? null}::uuid, invoice_id = ${outcome.invoice_id ?? null}::uuid
-        WHERE id = ${id}`;
+      await markProcessed(tx, scope, id, outcome);
       return { id, duplicate: false, processed: true, error: null };
     });
   } catch (err) {
     if (!(err instanceof ProcessingFailed)) throw err;
-    const message = err.message.slice(0, 2000);
+    const message = errorText(err);
     return sql.begin(async (tx) => {
       const id = await storeEvent(tx, scope, event, message);
       // Stored meanwhile by a concurrent delivery of the same event.
       if (!id) return duplicateOf(tx, scope, event);
-      return { id, duplicate: false, processed: false, error: err.message };
+      return { id, duplicate: false, processed: false, error: message };
     });
   }
 }
@@ -161,11 +167,4 @@ export async function replayEvent(
     if (!row) throw notFound('event');
     return runProcessor(tx, scope, row.id, row, processorFor(row.gateway), isInfrastructureError);
   });
-}
-
-/** Tenant and invoice links of stored events follow their invoice (used when tenants change). */
-export async function linkEventsToInvoice(db: Db, scope: Scope, invoiceId: string, tenantId: string | null) {
-  await db`
-    UPDATE payment_events SET tenant_id = ${tenantId}
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
 }

@@ -6,10 +6,10 @@ import { notFound } from './errors.js';
 import type { DisplayStatus, InvoiceStatus } from './invoices.js';
 import { decodeCursor, page } from './pagination.js';
 import { daysPastDue } from './past-due.js';
-import { isUuid, type Gateway } from './tenants.js';
+import { containsPattern, isUuid } from './query-input.js';
+import type { Gateway } from './tenants.js';
 
 /** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
-export const containsPattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /**
  * The text the trigram index of migration 008 covers. Whatever one of the three fields contains,

@@ -4,6 +4,7 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import type { Gateway } from './tenants.js';
+import { isUuid } from './query-input.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
 /** What an admin sees: an open invoice that is past due shows as past_due. */
@@ -149,7 +150,8 @@ export async function applyInvoiceSnapshot(
   if (!isNewer(source, snap.status, stored)) {
     // An older source may still bring a tenant the invoice lacks; nothing else of it is used.
     if (!stored.tenant_id && snap.tenant_id) {
-      await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now() WHERE id = ${stored.id}`;
+      await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now()
+        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}`;
       return { invoiceId: stored.id, applied: false, tenantId: snap.tenant_id };
     }
     return { invoiceId: stored.id, applied: false, tenantId: stored.tenant_id };
@@ -180,7 +182,7 @@ export async function applyInvoiceSnapshot(
         attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
         pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
         source_event_id = ${source.eventId}, updated_at = now()
-      WHERE id = ${stored.id}
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}
       RETURNING id
     )
     INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
@@ -191,29 +193,6 @@ export async function applyInvoiceSnapshot(
 }
 
 const pastDueNote = (snap: InvoiceSnapshot) => (snap.payment_failed ? 'payment failed' : 'overdue');
-
-/**
- * Marks an open invoice past due (or clears it), with a history row. Used by the daily scan and by
- * gateway signals; a no-op when nothing changes or the invoice is not open.
- */
-export async function setPastDue(
-  tx: Db,
-  scope: Scope,
-  invoiceId: string,
-  pastDue: boolean,
-  at: Date,
-  source: string,
-  note: string | null = null,
-): Promise<boolean> {
-  const rows = await tx<{ id: string }[]>`
-    UPDATE invoices SET past_due = ${pastDue}, past_due_since = ${pastDue ? at : null}, updated_at = now()
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${invoiceId}
-      AND status = 'open' AND past_due <> ${pastDue}
-    RETURNING id`;
-  if (rows.length === 0) return false;
-  await recordHistory(tx, scope, invoiceId, pastDue ? 'open' : 'past_due', pastDue ? 'past_due' : 'open', at, source, note);
-  return true;
-}
 
 /** Sets the refunded total of an invoice (refunds are summed by the gateway mapping). */
 export async function setAmountRefunded(
@@ -247,7 +226,7 @@ export interface InvoiceRef {
 }
 
 export async function getInvoiceRef(db: Db, scope: Scope, id: string): Promise<InvoiceRef | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db<InvoiceRef[]>`
     SELECT id, gateway, external_id, status, past_due, collection_method, attempt_count, customer_id, tenant_id,
            amount_remaining, currency

@@ -14,7 +14,7 @@ import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
-import { isUuid } from './tenants.js';
+import { isUuid } from './query-input.js';
 import type { Invoice } from './invoice-queries.js';
 
 /** The history source of every change the scan makes. */
@@ -60,7 +60,7 @@ export interface TransitionCounts {
 /**
  * Marks past due every open invoice the rule now covers, and clears it from those whose due date
  * moved, each with a history row; one account+mode, or every one when scope is null. Set-based
- * (the same change as invoices.setPastDue, for a whole scope at once) so a scan of a million
+ * (an open invoice's past_due flag and its history row, for a whole scope at once) so a scan of a million
  * invoices is two statements; run it in a transaction, and re-running it changes nothing.
  */
 export async function applyPastDueTransitions(tx: Db, now: Date, scope: Scope | null): Promise<TransitionCounts> {

@@ -3,6 +3,7 @@ import type { Db, Sql } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { conflict, notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
+import { containsPattern, isUuid } from './query-input.js';
 
 export type Gateway = 'stripe' | 'paypal';
 
@@ -22,9 +23,6 @@ export interface Tenant {
   updated_at: Date;
   links: TenantLink[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
@@ -47,7 +45,7 @@ export async function listTenants(
   opts: { limit: number; cursor?: string; q?: string; link?: string },
 ): Promise<{ data: Tenant[]; next_cursor: string | null }> {
   const after = decodeCursor(opts.cursor);
-  const q = opts.q ? `%${opts.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%` : null;
+  const q = opts.q ? containsPattern(opts.q) : null;
   const rows = await db<Omit<Tenant, 'links'>[]>`
     SELECT id, name, external_ref, customer_reminders, created_at, updated_at FROM tenants
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}

@@ -17,10 +17,6 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} not found`);
-export const badRequest = (message: string, details?: unknown) =>
-  new ApiError(400, 'invalid_request', message, details);
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',

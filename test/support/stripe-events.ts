@@ -2,6 +2,7 @@
 // The objects are complete per the `stripe` types so a field the handlers read cannot go missing.
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { makeInvoice } from './fake-stripe.js';
 
 export const WEBHOOK_SECRET = 'whsec_test_current_0123456789abcdef';
 export const OLD_WEBHOOK_SECRET = 'whsec_test_rotated_fedcba9876543210';
@@ -14,79 +15,28 @@ export type EventOf<T extends Stripe.Event['type']> = Extract<Stripe.Event, { ty
 /** Seconds since the epoch, as Stripe's `created` fields. */
 export const unix = (d: Date | string) => Math.floor(new Date(d).getTime() / 1000);
 
+/**
+ * An open invoice of 100.00 USD with 10.00 tax, as a webhook carries it (the fake Stripe API's
+ * builder with webhook-fixture defaults); `fields` override any field.
+ */
 export function stripeInvoice(fields: Partial<Stripe.Invoice> = {}): Stripe.Invoice {
   const created = fields.created ?? unix('2026-11-01T10:00:00Z');
-  return {
+  return makeInvoice({
     id: rid('in'),
-    object: 'invoice',
-    account_country: 'US',
-    account_name: 'Platform Inc.',
-    account_tax_ids: null,
+    created,
+    status: 'open',
+    currency: 'usd',
+    customer: rid('cus'),
+    number: `INV-${randomBytes(3).toString('hex').toUpperCase()}`,
     amount_due: 10_000,
-    amount_overpaid: 0,
     amount_paid: 0,
     amount_remaining: 10_000,
-    amount_shipping: 0,
-    application: null,
     attempt_count: 0,
     attempted: false,
-    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
-    billing_reason: 'manual',
-    collection_method: 'send_invoice',
-    created,
-    currency: 'usd',
-    custom_fields: null,
-    customer: rid('cus'),
-    customer_account: null,
-    customer_address: null,
-    customer_email: 'billing@tenant.example',
-    customer_name: 'Tenant',
-    customer_phone: null,
-    customer_shipping: null,
-    customer_tax_exempt: 'none',
-    default_payment_method: null,
-    default_source: null,
-    default_tax_rates: [],
-    description: null,
-    discounts: [],
-    due_date: created + 30 * 86400,
-    effective_at: null,
-    ending_balance: null,
-    footer: null,
-    from_invoice: null,
-    hosted_invoice_url: 'https://invoice.stripe.com/i/acct_x/test_abc',
-    invoice_pdf: 'https://pay.stripe.com/invoice/acct_x/test_abc/pdf',
-    issuer: { type: 'self' },
-    last_finalization_error: null,
-    latest_revision: null,
-    lines: { object: 'list', data: [], has_more: false, url: '/v1/invoices/in_x/lines' },
-    livemode: false,
-    metadata: {},
-    next_payment_attempt: null,
-    number: `INV-${randomBytes(3).toString('hex').toUpperCase()}`,
-    on_behalf_of: null,
-    parent: null,
-    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
-    period_end: created,
-    period_start: created,
-    post_payment_credit_notes_amount: 0,
-    pre_payment_credit_notes_amount: 0,
-    receipt_number: null,
-    rendering: null,
-    shipping_cost: null,
-    shipping_details: null,
-    starting_balance: 0,
-    statement_descriptor: null,
-    status: 'open',
-    status_transitions: { finalized_at: created, marked_uncollectible_at: null, paid_at: null, voided_at: null },
     subtotal: 9_000,
     subtotal_excluding_tax: 9_000,
-    test_clock: null,
     total: 10_000,
-    total_discount_amounts: [],
     total_excluding_tax: 9_000,
-    total_pretax_credit_amounts: [],
     total_taxes: [
       {
         amount: 1_000,
@@ -97,9 +47,11 @@ export function stripeInvoice(fields: Partial<Stripe.Invoice> = {}): Stripe.Invo
         type: 'tax_rate_details',
       },
     ],
-    webhooks_delivered_at: null,
+    hosted_invoice_url: 'https://invoice.stripe.com/i/acct_x/test_abc',
+    invoice_pdf: 'https://pay.stripe.com/invoice/acct_x/test_abc/pdf',
+    status_transitions: { finalized_at: created, marked_uncollectible_at: null, paid_at: null, voided_at: null },
     ...fields,
-  };
+  });
 }
 
 /** The same invoice after it was paid in full. */

@@ -164,7 +164,7 @@ export async function applyStripeInvoice(
   scope: Scope,
   invoice: Stripe.Invoice,
   source: ChangeSource,
-  flags?: { payment_failed?: boolean; overdue?: boolean; deleted?: boolean },
+  flags?: InvoiceFlags,
 ): Promise<{ invoiceId: string; applied: boolean; tenantId: string | null }> {
   const customerId = idOf(invoice.customer);
   const tenantId = await stripeTenant(tx, scope, customerId, subscriptionOf(invoice), expandedCustomerMetadata(invoice.customer));

@@ -35,29 +35,36 @@ export function verifyAppSignature(
   });
 }
 
-export const appAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  if (c.req.method === 'OPTIONS') return next();
-  const { config, now, sql } = c.var.deps;
-  const signature = c.req.header('stripe-signature');
-  const userId = c.req.header('stripe-user-id');
-  const accountId = c.req.header('stripe-account-id');
-  const mode = c.req.header('stripe-mode') ?? 'live';
-  if (!config.STRIPE_APP_SECRET?.length) {
-    throw new ApiError(503, 'app_auth_not_configured', 'STRIPE_APP_SECRET is not set on the backend');
-  }
-  if (!signature || !userId || !accountId) {
-    throw unauthorized('missing stripe-signature, stripe-user-id or stripe-account-id header');
-  }
-  if (!/^acct_\w{1,64}$/.test(accountId) || !/^\w{1,64}$/.test(userId)) {
-    throw unauthorized('malformed stripe-account-id or stripe-user-id header');
-  }
-  if (!verifyAppSignature(userId, accountId, signature, config.STRIPE_APP_SECRET, now().getTime())) {
-    throw unauthorized('invalid or expired app signature');
-  }
-  if (mode !== 'live' && mode !== 'test') {
-    throw new ApiError(400, 'invalid_request', 'stripe-mode must be "live" or "test"');
-  }
-  await ensureAccount(sql, accountId);
-  c.set('caller', { accountId, userId, livemode: mode === 'live' });
-  await next();
+export const appAuth = (): MiddlewareHandler<AppEnv> => {
+  // Accounts already registered by this app instance: no write on every API call.
+  const registered = new Set<string>();
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return next();
+    const { config, now, sql } = c.var.deps;
+    const signature = c.req.header('stripe-signature');
+    const userId = c.req.header('stripe-user-id');
+    const accountId = c.req.header('stripe-account-id');
+    const mode = c.req.header('stripe-mode') ?? 'live';
+    if (!config.STRIPE_APP_SECRET?.length) {
+      throw new ApiError(503, 'app_auth_not_configured', 'STRIPE_APP_SECRET is not set on the backend');
+    }
+    if (!signature || !userId || !accountId) {
+      throw unauthorized('missing stripe-signature, stripe-user-id or stripe-account-id header');
+    }
+    if (!/^acct_\w{1,64}$/.test(accountId) || !/^\w{1,64}$/.test(userId)) {
+      throw unauthorized('malformed stripe-account-id or stripe-user-id header');
+    }
+    if (!verifyAppSignature(userId, accountId, signature, config.STRIPE_APP_SECRET, now().getTime())) {
+      throw unauthorized('invalid or expired app signature');
+    }
+    if (mode !== 'live' && mode !== 'test') {
+      throw new ApiError(400, 'invalid_request', 'stripe-mode must be "live" or "test"');
+    }
+    if (!registered.has(accountId)) {
+      await ensureAccount(sql, accountId);
+      registered.add(accountId);
+    }
+    c.set('caller', { accountId, userId, livemode: mode === 'live' });
+    await next();
+  };
 };

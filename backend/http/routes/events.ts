@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { getEventDetail, listEvents } from '../../domain/event-queries.js';
 import { notFound } from '../../domain/errors.js';
 import { replayEvent } from '../../domain/events.js';
-import { isUuid } from '../../domain/tenants.js';
+import { isUuid } from '../../domain/query-input.js';
 import { processorFor } from '../../gateways/processors.js';
 import { isDatabaseUnavailable } from '../errors.js';
 import { EventDetailSchema, EventListQuery, EventSchema, IdParams } from '../ledger-schemas.js';

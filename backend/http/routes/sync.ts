@@ -10,7 +10,8 @@ import {
   type SyncRunner,
 } from '../../jobs/backfill.js';
 import type { Deps } from '../env.js';
-import { ApiError, notFound } from '../errors.js';
+import { notFound } from '../../domain/errors.js';
+import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { ErrorSchema, errorResponses, json } from '../schemas.js';
 import { SyncRunSchema, type SyncRunResponse } from '../sync-schemas.js';

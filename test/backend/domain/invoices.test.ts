@@ -1,5 +1,5 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
-import { applyInvoiceSnapshot, setPastDue, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
+import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { invoiceSnapshot } from '../../support/ledger-seed.js';
 
@@ -69,15 +69,6 @@ describe('invoice ledger', () => {
       past_due: false,
       history: ['∅→open', 'open→past_due', 'past_due→paid'],
     });
-  });
-
-  it('setPastDue enters and leaves past due once each', async () => {
-    const scope = await newScope();
-    const { invoiceId } = await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, snap(), at(1)));
-    expect(await setPastDue(sql, scope, invoiceId, true, new Date(), 'job:past-due-scan')).toBe(true);
-    expect(await setPastDue(sql, scope, invoiceId, true, new Date(), 'job:past-due-scan')).toBe(false);
-    expect(await setPastDue(sql, scope, invoiceId, false, new Date(), 'job:past-due-scan')).toBe(true);
-    expect((await state(scope)).history).toEqual(['∅→open', 'open→past_due', 'past_due→open']);
   });
 
   it('creates one invoice when two sources race for a new one', async () => {
