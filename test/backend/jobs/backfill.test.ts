@@ -131,8 +131,9 @@ describe('backfill', () => {
     expect(run).toMatchObject({ state: 'succeeded', invoices: 250, errors: 7, error: null });
     const invoiceReqs = fake.requests.filter(listRequests('invoices'));
     expect(invoiceReqs).toHaveLength(3 + 7);
-    // Backoff grows: the retries of the first page are spaced further and further apart.
-    const gaps = invoiceReqs.slice(0, 8).map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1].at)).slice(1);
+    // Backoff grows: the retries of the first page are spaced further and further apart. (The first
+    // gap is left out: that request is prefetched while the customers' last page is still being saved.)
+    const gaps = invoiceReqs.slice(0, 8).map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1].at)).slice(2);
     expect(gaps.at(-1)!).toBeGreaterThan(gaps[0]);
     expect(await ledger(scope)).toHaveLength(250);
   });
