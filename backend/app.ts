@@ -18,6 +18,7 @@ import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook-route.js';
 import { paypalWebhookRoutes } from './gateways/paypal/webhook-route.js';
 import { actionRoutes } from './http/routes/actions.js';
+import { collectionsRoutes } from './http/routes/collections.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());
   app.route('/api', actionRoutes());
+  app.route('/api', collectionsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',
