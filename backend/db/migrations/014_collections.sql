@@ -50,13 +50,13 @@ CREATE TRIGGER invoices_collection_times_update BEFORE UPDATE ON invoices
 -- Window scans of the collections figures read these indexes only (index-only scans):
 -- issued in the window (credit sales), paid in the window (days to pay, recoveries).
 CREATE INDEX invoices_issued ON invoices (account_id, livemode, created_at)
-  INCLUDE (currency, amount_due, tenant_id) WHERE status <> 'draft' AND NOT deleted;
+  INCLUDE (currency, amount_due, status, tenant_id) WHERE status <> 'draft' AND NOT deleted;
 CREATE INDEX invoices_paid_at ON invoices (account_id, livemode, paid_at)
   INCLUDE (currency, created_at, amount_paid, tenant_id, first_payment_failed_at, paid_out_of_band, gateway)
   WHERE paid_at IS NOT NULL AND NOT deleted;
 -- Receivables at a moment: the invoices whose (created_at, closed_at] holds it (issued before it,
--- not closed before it). A GiST index over that range finds them without reading every invoice closed since (a window a year back). The
--- CASE keeps a write from failing should closed_at ever be before created_at (an empty range).
+-- not closed before it). A GiST index over that range finds them without reading every invoice
+-- closed since (a window a year back). The CASE keeps a write from failing should closed_at ever be before created_at (an empty range).
 CREATE INDEX invoices_receivable_range ON invoices USING gist (
   tstzrange(created_at, CASE WHEN closed_at < created_at THEN created_at ELSE closed_at END, '(]'))
   WHERE status <> 'draft' AND NOT deleted;
