@@ -27,7 +27,10 @@ async function main() {
 
   const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClient(config) };
   const app = createApp(deps);
-  const scheduler = startScheduler(deps, { schedule: config.PAST_DUE_SCHEDULE });
+  const scheduler = startScheduler(
+    { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
+    { schedule: config.PAST_DUE_SCHEDULE },
+  );
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {
