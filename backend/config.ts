@@ -60,6 +60,12 @@ const configSchema = z.object({
   PAST_DUE_SCHEDULE: z.string().min(1).default('0 6 * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNC_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(20),
+  // Lets notify_url reach loopback/private receivers (local development, tests); never in production.
+  NOTIFY_ALLOW_PRIVATE: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -77,6 +83,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Name the variable and the rule, never the value: it may be a secret.
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.NOTIFY_ALLOW_PRIVATE && parsed.data.NODE_ENV === 'production') {
+    throw new ConfigError(
+      'invalid configuration:\n  NOTIFY_ALLOW_PRIVATE: must not be true with NODE_ENV=production (it lets notify_url reach internal addresses)',
+    );
   }
   return parsed.data;
 }

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { migrate } from './db/migrate.js';
+import { migrate, MigrationChecksumError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
@@ -22,12 +22,26 @@ async function main() {
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
   const db = await openDatabase(config);
-  const applied = await migrate(db.sql);
+  let applied: string[];
+  try {
+    applied = await migrate(db.sql);
+  } catch (err) {
+    if (err instanceof MigrationChecksumError) {
+      logger.fatal(err.message);
+      console.error(err.message);
+      await db.close();
+      process.exit(1);
+    }
+    throw err;
+  }
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClients(config) };
   const app = createApp(deps);
-  const scheduler = startScheduler(deps, { schedule: config.PAST_DUE_SCHEDULE });
+  const scheduler = startScheduler(
+    { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
+    { schedule: config.PAST_DUE_SCHEDULE },
+  );
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {

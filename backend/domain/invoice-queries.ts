@@ -3,6 +3,7 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
+import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js';
 import type { DisplayStatus, InvoiceStatus } from './invoices.js';
 import { decodeCursor, page } from './pagination.js';
 import { daysPastDue } from './past-due.js';
@@ -66,6 +67,7 @@ export interface InvoiceDetail extends Invoice {
   subscription_id: string | null;
   collection_method: string | null;
   attempt_count: number;
+  lines: InvoiceLine[];
   history: InvoiceHistoryEntry[];
   events: InvoiceEventRef[];
 }
@@ -164,5 +166,6 @@ export async function getInvoiceDetail(db: Db, scope: Scope, id: string, now: Da
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${id}
     ORDER BY occurred_at DESC, id DESC
     LIMIT ${INVOICE_EVENTS}`;
-  return { ...toInvoice(row, now), history, events };
+  const lines = publicLines(await invoiceLines(db, scope, id));
+  return { ...toInvoice(row, now), lines, history, events };
 }

@@ -24,6 +24,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db, Sql } from '../db/client.js';
 import type { Scope } from './accounts.js';
+import { DeliveryRefusedError, DeliveryTimeoutError, postJson } from '../http-out/post-json.js';
+import type { Resolver } from '../http-out/public-address.js';
 import { recordHistory } from './invoices.js';
 import { daysPastDueSql, PAST_DUE_SCAN_SOURCE } from './past-due.js';
 
@@ -148,6 +150,10 @@ export interface DeliveryDeps {
   stripe: InvoiceReminderClients | null;
   /** per-request timeout for receivers (ms) */
   timeoutMs?: number;
+  /** NOTIFY_ALLOW_PRIVATE: receivers on loopback/private addresses allowed (development, tests) */
+  allowPrivateReceivers?: boolean;
+  /** DNS resolver for receivers' host names (default dns.lookup; tests inject one) */
+  resolve?: Resolver;
 }
 
 export interface DeliveryCounts {
@@ -246,14 +252,14 @@ export function adminPayload(n: Claimed): AdminNotificationPayload {
   };
 }
 
-async function postToReceiver(n: Claimed, timeoutMs: number): Promise<Outcome> {
+async function postToReceiver(n: Claimed, deps: DeliveryDeps, timeoutMs: number): Promise<Outcome> {
   if (!n.notify_url || !n.notify_secret) return { result: 'cancelled', error: 'notify_url is no longer set' };
   const body = JSON.stringify(adminPayload(n));
   // Transport time (not the scan's clock): receivers check it against their own clock.
   const t = Math.floor(Date.now() / 1000);
   try {
-    const res = await fetch(n.notify_url, {
-      method: 'POST',
+    // Public addresses only, checked against the address connected to; redirects are not followed.
+    const res = await postJson(n.notify_url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'tenant-billing-notifications',
@@ -261,15 +267,19 @@ async function postToReceiver(n: Claimed, timeoutMs: number): Promise<Outcome> {
         [DELIVERY_HEADER]: n.id,
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      allowPrivate: !!deps.allowPrivateReceivers,
+      resolve: deps.resolve,
+      maxResponseBytes: 200,
     });
-    const text = (await res.text().catch(() => '')).slice(0, 200);
-    if (res.ok) return { result: 'delivered', statusCode: res.status };
+    const text = res.text.slice(0, 200);
+    if (res.status >= 200 && res.status < 300) return { result: 'delivered', statusCode: res.status };
     return { result: 'error', error: `receiver answered HTTP ${res.status}${text ? `: ${text}` : ''}`, statusCode: res.status, permanent: false };
   } catch (err) {
     const e = err as Error;
-    const error = e.name === 'TimeoutError' ? `receiver did not answer within ${timeoutMs} ms` : `request failed: ${e.message}`;
+    // A refused address is retried like any failure: DNS may legitimately change back.
+    const error =
+      e instanceof DeliveryRefusedError || e instanceof DeliveryTimeoutError ? e.message : `request failed: ${e.message}`;
     return { result: 'error', error, statusCode: null, permanent: false };
   }
 }
@@ -388,7 +398,7 @@ export async function deliverPendingNotifications(
         const started = performance.now();
         let outcome: Outcome;
         if (!n.still_past_due) outcome = { result: 'cancelled', error: 'invoice is no longer past due' };
-        else if (n.kind === 'admin') outcome = await postToReceiver(n, timeoutMs);
+        else if (n.kind === 'admin') outcome = await postToReceiver(n, deps, timeoutMs);
         else outcome = await sendCustomerReminder(n, deps.stripe);
         const state = await record(deps.sql, n, outcome, now, started);
         counts[state]++;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/client.js';
 import type { StripeClients } from '../gateways/stripe/api-client.js';
+import type { Resolver } from '../http-out/public-address.js';
 
 export interface Deps {
   config: Config;
@@ -12,6 +13,8 @@ export interface Deps {
   now: () => Date;
   /** Stripe API clients per mode (platform keys); a mode without a key is null. Pick with stripeFor(). */
   stripe: StripeClients;
+  /** DNS resolver for outbound notifications (tests inject one; default dns.lookup) */
+  resolve?: Resolver;
 }
 
 /** Who is calling /api: set by the app-signature middleware, trusted only after verification. */

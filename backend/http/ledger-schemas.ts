@@ -112,6 +112,22 @@ export const HistoryEntrySchema = z
   })
   .openapi('HistoryEntry');
 
+export const InvoiceLineSchema = z
+  .object({
+    description: z.string().nullable(),
+    quantity: z.number().int().nullable(),
+    amount: money.openapi({ description: 'minor units; negative for credits and discounts' }),
+    currency,
+    period_start: timestamp.nullable(),
+    period_end: timestamp.nullable(),
+    kind: z.enum(['subscription', 'usage', 'fixed', 'adjustment', 'tax', 'item']).openapi({
+      description:
+        '`subscription` a recurring charge, `usage` a metered charge, `fixed` a one-off fee (invoice item), ' +
+        '`adjustment` a proration, credit or discount, `tax` a tax amount, `item` anything else (e.g. PayPal items)',
+    }),
+  })
+  .openapi('InvoiceLine');
+
 const InvoiceEventSchema = z.object({
   id: z.string(),
   type: z.string(),
@@ -124,6 +140,7 @@ export const InvoiceDetailSchema = InvoiceSchema.extend({
   subscription_id: z.string().nullable(),
   collection_method: z.string().nullable(),
   attempt_count: z.number().int(),
+  lines: z.array(InvoiceLineSchema).openapi({ description: 'line items in invoice order, then discounts and taxes' }),
   history: z.array(HistoryEntrySchema).openapi({ description: 'oldest first' }),
   events: z.array(InvoiceEventSchema).openapi({ description: 'the latest 20 events of the invoice, newest first' }),
 }).openapi('InvoiceDetail');

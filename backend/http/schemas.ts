@@ -47,8 +47,6 @@ export const SettingsSchema = z
   })
   .openapi('Settings');
 
-const isLoopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-
 export const SettingsUpdateSchema = z
   .object({
     paypal_webhook_id: z
@@ -59,15 +57,13 @@ export const SettingsUpdateSchema = z
       .string()
       .regex(/^[\w.-]{1,40}$/, 'a metadata key is 1–40 letters, digits, "_", "." or "-"')
       .nullable(),
+    // The address rules need the configuration (NOTIFY_ALLOW_PRIVATE): the route applies them.
     notify_url: z
       .string()
       .max(2048)
-      .url('notify_url must be a URL')
-      .refine((u) => {
-        const url = new URL(u);
-        return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-      }, 'notify_url must use https (http only for localhost)')
-      .nullable(),
+      .refine((u) => URL.canParse(u), 'notify_url must be a URL')
+      .nullable()
+      .openapi({ description: 'https to a public address; loopback, private, link-local and metadata addresses are refused' }),
     past_due_grace_days: z.number().int().min(0).max(365),
     reminder_steps: z
       .array(z.number().int().min(0).max(365))

@@ -22,6 +22,7 @@ import {
   type InvoiceReminderClients,
 } from '../domain/notifications.js';
 import { applyPastDueTransitions } from '../domain/past-due.js';
+import type { Resolver } from '../http-out/public-address.js';
 
 export const DAILY_SCAN_JOB = 'past-due-scan';
 const LOCK_CLASS = 7_301_006; // advisory lock namespace of this job (key 2 = hash of the job name)
@@ -35,6 +36,10 @@ export interface ScanDeps {
   stripe: InvoiceReminderClients | null;
   /** receiver timeout, ms (tests shorten it) */
   deliveryTimeoutMs?: number;
+  /** NOTIFY_ALLOW_PRIVATE */
+  allowPrivateReceivers?: boolean;
+  /** DNS resolver for receivers (tests inject one) */
+  resolve?: Resolver;
 }
 
 export interface ScanSummary {
@@ -97,7 +102,14 @@ export async function runPastDueScan(deps: ScanDeps, opts: { now?: Date; scope?:
       created: await createDueNotifications(tx, now, scope),
     }));
     const deliveries = await deliverPendingNotifications(
-      { sql: deps.sql, logger: deps.logger, stripe: deps.stripe, timeoutMs: deps.deliveryTimeoutMs },
+      {
+        sql: deps.sql,
+        logger: deps.logger,
+        stripe: deps.stripe,
+        timeoutMs: deps.deliveryTimeoutMs,
+        allowPrivateReceivers: deps.allowPrivateReceivers,
+        resolve: deps.resolve,
+      },
       now,
       scope,
     );

@@ -55,4 +55,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
+
+  it('keeps notify_url to public addresses unless NOTIFY_ALLOW_PRIVATE=true, which production refuses', () => {
+    expect(loadConfig({}).NOTIFY_ALLOW_PRIVATE).toBe(false);
+    expect(loadConfig({ NOTIFY_ALLOW_PRIVATE: 'true', NODE_ENV: 'development' }).NOTIFY_ALLOW_PRIVATE).toBe(true);
+    expect(() => loadConfig({ NOTIFY_ALLOW_PRIVATE: 'yes' })).toThrow(/NOTIFY_ALLOW_PRIVATE/);
+    expect(() => loadConfig({ NOTIFY_ALLOW_PRIVATE: 'true', NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NOTIFY_ALLOW_PRIVATE: 'true', NODE_ENV: 'production' })).toThrow(
+      /NOTIFY_ALLOW_PRIVATE: must not be true with NODE_ENV=production/,
+    );
+    expect(loadConfig({ NOTIFY_ALLOW_PRIVATE: 'false', NODE_ENV: 'production' }).NOTIFY_ALLOW_PRIVATE).toBe(false);
+  });
 });

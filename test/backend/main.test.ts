@@ -54,4 +54,10 @@ describe('the service process (npm start)', () => {
     expect(twoTestKeys.output).toMatch(/STRIPE_SECRET_KEY: more than one test-mode key/);
     expect(twoTestKeys.output).not.toMatch(/mainone|maintwo/);
   });
+
+  it('refuses to start with NOTIFY_ALLOW_PRIVATE=true in production', async () => {
+    const { code, output } = await runServiceToExit({ NOTIFY_ALLOW_PRIVATE: 'true', NODE_ENV: 'production' });
+    expect(code).toBe(1);
+    expect(output).toMatch(/NOTIFY_ALLOW_PRIVATE: must not be true with NODE_ENV=production/);
+  });
 });

@@ -143,6 +143,7 @@ export function invoiceDetail(over: Partial<InvoiceDetailResponse> = {}): Invoic
     subscription_id: null,
     collection_method: 'charge_automatically',
     attempt_count: 1,
+    lines: [],
     history: [],
     events: [],
     ...over,

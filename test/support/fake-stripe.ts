@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
+import { invoiceLinesRoute } from './fake-stripe-lines.js';
 
 // ---- recorded requests -------------------------------------------------------------------------
 
@@ -355,6 +356,7 @@ export function pageOf(req: FakeRequest, items: Map<string, { id: string; create
 // ---- the route table ---------------------------------------------------------------------------
 
 export const stripeRoutes: FakeRoute[] = [
+  invoiceLinesRoute(),
   {
     method: 'GET',
     path: '/v1/customers',

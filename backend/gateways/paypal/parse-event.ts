@@ -79,6 +79,8 @@ export interface PaypalInvoice {
   hosted_url: string | null;
   created_at: Date;
   updated_at: Date;
+  /** the invoice's items: amount = quantity × unit amount, minor units */
+  items: { name: string | null; quantity: number | null; amount: number }[];
 }
 
 export type PaypalAction =
@@ -325,6 +327,10 @@ const InvoiceSchema = z.object({
   payments: z.object({ paid_amount: amountV2.nullish() }).nullish(),
   refunds: z.object({ refund_amount: amountV2.nullish() }).nullish(),
   links: z.array(link).nullish(),
+  items: z
+    .array(z.object({ name: optionalString, quantity: z.string().max(32).nullish(), unit_amount: amountV2.nullish() }))
+    .max(1000)
+    .nullish(),
 });
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -377,6 +383,15 @@ function parseInvoice(env: Envelope): PaypalInvoice {
     hosted_url: inv.detail?.metadata?.recipient_view_url ?? inv.links?.find((l) => PAYER_VIEW_RELS.has(l.rel))?.href ?? null,
     created_at: created,
     updated_at: inv.detail?.metadata?.last_update_time ?? env.create_time,
+    items: (inv.items ?? []).map((item) => {
+      const quantity = Number(item.quantity ?? '1');
+      const unit = minor(item.unit_amount) ?? 0;
+      return {
+        name: item.name,
+        quantity: Number.isInteger(quantity) ? quantity : null,
+        amount: Number.isFinite(quantity) ? Math.round(unit * quantity) : unit,
+      };
+    }),
   };
 }
 

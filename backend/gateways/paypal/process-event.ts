@@ -23,6 +23,8 @@ import {
   type SubscriptionState,
 } from './parse-event.js';
 import { getSubscription, refundedTotals, saveRefund, saveSubscription, setOutstandingCycle } from './store.js';
+import { replaceInvoiceLines } from '../../domain/invoice-lines.js';
+import { paypalInvoiceLines, paypalPaymentLines } from './invoice-lines.js';
 
 interface Ctx {
   tx: Tx;
@@ -266,7 +268,8 @@ async function onPayment(ctx: Ctx, p: PaymentState): Promise<ProcessOutcome> {
     created_at: p.created_at,
     payment_failed,
   };
-  const { invoiceId } = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, p.updated_at));
+  const { invoiceId, applied } = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, p.updated_at));
+  if (applied) await replaceInvoiceLines(tx, scope, invoiceId, paypalPaymentLines(p), false);
   if (p.outcome === 'completed' && p.subscription_id) {
     await closeOutstanding(ctx, p.subscription_id, 'paid', sourceOf(ctx, p.created_at));
   }
@@ -339,6 +342,7 @@ async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> 
   };
   const r = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, inv.updated_at));
   if (inv.status === 'MARKED_AS_PAID') await markPaidOutOfBand(tx, scope, r.invoiceId);
+  if (r.applied) await replaceInvoiceLines(tx, scope, r.invoiceId, paypalInvoiceLines(inv), false);
   if (r.applied && before && inv.amount_refunded > before.amount_refunded) {
     const after = (await loadInvoice(ctx, inv.id))!;
     await noteRefund(ctx, { ...after, amount_refunded: before.amount_refunded }, inv.amount_refunded, inv.updated_at);

@@ -5,6 +5,8 @@ import type { Db } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
 import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
 import { markPaidOutOfBand } from '../../domain/collections.js';
+import { replaceInvoiceLines } from '../../domain/invoice-lines.js';
+import { stripeInvoiceLines } from './invoice-lines.js';
 import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
 
 export interface InvoiceFlags {
@@ -178,6 +180,10 @@ export async function applyStripeInvoice(
   const tenantId = await stripeTenant(tx, scope, customerId, subscriptionOf(invoice), expandedCustomerMetadata(invoice.customer));
   const result = await applyInvoiceSnapshot(tx, scope, invoiceSnapshot(invoice, tenantId, flags), source);
   if (invoice.status === 'paid' && paidOutOfBand(invoice)) await markPaidOutOfBand(tx, scope, result.invoiceId);
+  if (result.applied) {
+    const { lines, hasMore } = stripeInvoiceLines(invoice);
+    await replaceInvoiceLines(tx, scope, result.invoiceId, lines, hasMore);
+  }
   await recordInvoicePayments(tx, scope, invoice.id, paymentRefsOfInvoice(invoice));
   // Refunds may have arrived before the invoice (or before its payments were known).
   const counted = await recountRefunds(tx, scope, invoice.id);

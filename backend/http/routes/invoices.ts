@@ -1,6 +1,9 @@
 // GET /api/invoices and /api/invoices/:id: the ledger as the app reads it.
 import { createRoute } from '@hono/zod-openapi';
 import { getInvoiceDetail, listInvoices } from '../../domain/invoice-queries.js';
+import { isUuid } from '../../domain/query-input.js';
+import { completeTruncatedStripeLines } from '../../gateways/stripe/invoice-lines.js';
+import { stripeFor } from '../../gateways/stripe/api-client.js';
 import { IdParams, InvoiceDetailSchema, InvoiceListQuery, InvoiceSchema } from '../ledger-schemas.js';
 import { router, scopeOf } from '../openapi.js';
 import { errorResponses, json, listOf } from '../schemas.js';
@@ -33,8 +36,16 @@ export function invoiceRoutes() {
       request: { params: IdParams },
       responses: { 200: json(InvoiceDetailSchema), ...errorResponses },
     }),
-    async (c) =>
-      c.json(await getInvoiceDetail(c.var.deps.sql, scopeOf(c), c.req.valid('param').id, c.var.deps.now()), 200),
+    async (c) => {
+      const { deps } = c.var;
+      const scope = scopeOf(c);
+      const { id } = c.req.valid('param');
+      // A list the webhook payload cut short is completed through the API on first read.
+      if (isUuid(id)) {
+        await completeTruncatedStripeLines({ sql: deps.sql, stripe: stripeFor(deps.stripe, scope.livemode), logger: c.var.log }, scope, id);
+      }
+      return c.json(await getInvoiceDetail(deps.sql, scope, id, deps.now()), 200);
+    },
   );
 
   return app;

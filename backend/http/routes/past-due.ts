@@ -47,7 +47,14 @@ export function pastDueRoutes() {
     async (c) => {
       const { deps } = c.var;
       const outcome = await runPastDueScan(
-        { sql: deps.sql, logger: c.var.log, now: deps.now, stripe: deps.stripe },
+        {
+          sql: deps.sql,
+          logger: c.var.log,
+          now: deps.now,
+          stripe: deps.stripe,
+          allowPrivateReceivers: deps.config.NOTIFY_ALLOW_PRIVATE,
+          resolve: deps.resolve,
+        },
         { scope: scopeOf(c) },
       );
       if (!outcome.ran) throw new ApiError(409, 'scan_running', 'a past-due scan is already running; try again shortly');

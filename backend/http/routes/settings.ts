@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getSettings, updateSettings } from '../../domain/settings.js';
+import { notifyUrlProblem } from '../../http-out/public-address.js';
+import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { errorResponses, json, SettingsSchema, SettingsUpdateSchema } from '../schemas.js';
 
@@ -25,7 +27,17 @@ export function settingsRoutes() {
       request: { body: { required: true, content: { 'application/json': { schema: SettingsUpdateSchema } } } },
       responses: { 200: json(SettingsSchema), 400: errorResponses[400], 401: errorResponses[401] },
     }),
-    async (c) => c.json(await updateSettings(c.var.deps.sql, scopeOf(c), c.req.valid('json')), 200),
+    async (c) => {
+      const update = c.req.valid('json');
+      if (update.notify_url) {
+        const problem = notifyUrlProblem(update.notify_url, { allowPrivate: c.var.deps.config.NOTIFY_ALLOW_PRIVATE });
+        if (problem) {
+          const message = `notify_url ${problem}`;
+          throw new ApiError(400, 'invalid_request', `notify_url: ${message}`, [{ path: 'notify_url', message }]);
+        }
+      }
+      return c.json(await updateSettings(c.var.deps.sql, scopeOf(c), update), 200);
+    },
   );
 
   return app;

@@ -57,7 +57,7 @@ async function tick(scope: Scope, now: Date, stripe: InvoiceReminderClients | nu
     await applyPastDueTransitions(tx, now, scope);
     return createDueNotifications(tx, now, scope);
   });
-  const delivered = await deliverPendingNotifications({ sql, logger, stripe, timeoutMs }, now, scope);
+  const delivered = await deliverPendingNotifications({ sql, logger, stripe, timeoutMs, allowPrivateReceivers: true }, now, scope);
   return { created, delivered };
 }
 
@@ -185,17 +185,17 @@ describe('admin notifications', () => {
     expect(backoffMs(1)).toBe(MIN);
 
     // Not yet due: nothing is sent.
-    await deliverPendingNotifications({ sql, logger, stripe: null }, new Date(T0.getTime() + 30_000), scope);
+    await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, new Date(T0.getTime() + 30_000), scope);
     expect(receiver.requests).toHaveLength(1);
     // Due: the second attempt fails too, and waits twice as long.
     const t1 = new Date(T0.getTime() + MIN);
-    await deliverPendingNotifications({ sql, logger, stripe: null }, t1, scope);
+    await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, t1, scope);
     [row] = await rows(scope);
     expect(row).toMatchObject({ status: 'pending', attempts: 2 });
     expect(row.next_attempt_at).toEqual(new Date(t1.getTime() + 2 * MIN));
     // The third attempt is delivered; further passes send nothing more.
     const t2 = new Date(t1.getTime() + 2 * MIN);
-    expect(await deliverPendingNotifications({ sql, logger, stripe: null }, t2, scope)).toMatchObject({ delivered: 1 });
+    expect(await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, t2, scope)).toMatchObject({ delivered: 1 });
     await tick(scope, at(1));
     expect(receiver.requests.map((r) => r.answered)).toEqual([500, 500, 200]);
     expect(receiver.accepted()).toHaveLength(1);
@@ -216,11 +216,11 @@ describe('admin notifications', () => {
     await tick(scope, now);
     for (let n = 1; n < MAX_ATTEMPTS; n++) {
       now = new Date(now.getTime() + backoffMs(n));
-      await deliverPendingNotifications({ sql, logger, stripe: null }, now, scope);
+      await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, now, scope);
     }
     const [row] = await rows(scope);
     expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
-    await deliverPendingNotifications({ sql, logger, stripe: null }, at(30), scope);
+    await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, at(30), scope);
     expect(receiver.requests).toHaveLength(MAX_ATTEMPTS);
   });
 
@@ -245,7 +245,7 @@ describe('admin notifications', () => {
     await put(scope, s);
     await tick(scope, T0);
     await put(scope, { ...s, status: 'paid', amount_paid: 12345, amount_remaining: 0 }, new Date(T0.getTime() + 1000));
-    await deliverPendingNotifications({ sql, logger, stripe: null }, at(1), scope);
+    await deliverPendingNotifications({ sql, logger, stripe: null, allowPrivateReceivers: true }, at(1), scope);
     expect(await rows(scope)).toMatchObject([{ status: 'cancelled', last_error: 'invoice is no longer past due' }]);
     expect(receiver.accepted()).toHaveLength(0);
   });
@@ -343,7 +343,7 @@ describe('customer reminders', () => {
     await put(scope, s);
     fake.inject429s(1, { match: (r) => r.accountId === scope.accountId });
     expect((await tick(scope, T0, stripe())).delivered).toMatchObject({ retrying: 1 });
-    expect((await deliverPendingNotifications({ sql, logger, stripe: stripe() }, new Date(T0.getTime() + MIN), scope))).toMatchObject({ delivered: 1 });
+    expect((await deliverPendingNotifications({ sql, logger, stripe: stripe(), allowPrivateReceivers: true }, new Date(T0.getTime() + MIN), scope))).toMatchObject({ delivered: 1 });
   });
 
   it('without a Stripe key for the invoice’s mode, records the reminder as failed with a clear error', async () => {

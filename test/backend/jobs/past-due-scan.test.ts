@@ -93,7 +93,14 @@ async function put(scope: Scope, s: InvoiceSnapshot) {
   return (await sql.begin((tx) => applyInvoiceSnapshot(tx, scope, s, { time, eventId: `evt_${seq}`, label: `event:evt_${seq}` }))).invoiceId;
 }
 
-const deps = (clock = fakeClock(T0), pool = sql): ScanDeps => ({ sql: pool, logger, now: clock.now, stripe: null });
+const deps = (clock = fakeClock(T0), pool = sql): ScanDeps => ({
+  sql: pool,
+  logger,
+  now: clock.now,
+  stripe: null,
+  // the test receiver listens on loopback
+  allowPrivateReceivers: true,
+});
 const pastDueCount = async () => (await sql`SELECT count(*)::int AS n FROM invoices WHERE past_due`)[0].n as number;
 
 describe('the daily scan', () => {

@@ -15,7 +15,7 @@ describe('past-due tracking on the running service', () => {
     const account = newAccountId();
     let secret = '';
     const receiver = await startNotifyReceiver({ secret: () => secret });
-    const svc = await startService({ STRIPE_APP_SECRET: APP_SECRET, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DATA_DIR: dataDir });
+    const svc = await startService({ STRIPE_APP_SECRET: APP_SECRET, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, DATA_DIR: dataDir, NOTIFY_ALLOW_PRIVATE: 'true' });
     try {
       const api = (method: string, p: string, body?: unknown) =>
         fetch(`${svc.url}${p}`, {

@@ -229,6 +229,7 @@ export interface InvoiceInput {
   invoice_date?: string;
   term?: { term_type?: string; due_date?: string };
   flat?: boolean;
+  items?: { name: string; quantity: string; unit: string }[];
 }
 
 export function invoiceEvent(type: string, i: InvoiceInput) {
@@ -251,6 +252,7 @@ export function invoiceEvent(type: string, i: InvoiceInput) {
     due_amount: i.due !== undefined ? { currency_code: cur, value: i.due } : undefined,
     payments: i.paid !== undefined ? { paid_amount: { currency_code: cur, value: i.paid } } : undefined,
     refunds: i.refunded !== undefined ? { refund_amount: { currency_code: cur, value: i.refunded } } : undefined,
+    items: i.items?.map((it) => ({ name: it.name, quantity: it.quantity, unit_amount: { currency_code: cur, value: it.unit } })),
     links: [
       { href: `https://api.paypal.com/v2/invoicing/invoices/${i.id}`, rel: 'self', method: 'GET' },
       { href: `https://www.paypal.com/invoice/p/#${i.id}`, rel: 'payer-view', method: 'GET' },

@@ -35,7 +35,7 @@ const z = { count: 0, amount: 0 };
 
 describe('GET /api/past-due and POST /api/past-due/scan', () => {
   it('scans the caller’s account and mode, then shows aging and the invoices', async () => {
-    const h = createHarness({ clock: fakeClock(NOW) });
+    const h = createHarness({ clock: fakeClock(NOW), env: { NOTIFY_ALLOW_PRIVATE: 'true' } });
     let secret = '';
     const receiver = await startNotifyReceiver({ secret: () => secret });
     try {
@@ -97,8 +97,8 @@ describe('GET /api/past-due and POST /api/past-due/scan', () => {
   });
 
   it('never shows or scans another account’s or another mode’s invoices', async () => {
-    const h = createHarness({ clock: fakeClock(NOW) });
-    const other = createHarness({ clock: fakeClock(NOW) });
+    const h = createHarness({ clock: fakeClock(NOW), env: { NOTIFY_ALLOW_PRIVATE: 'true' } });
+    const other = createHarness({ clock: fakeClock(NOW), env: { NOTIFY_ALLOW_PRIVATE: 'true' } });
     await put(h, test(h), snap());
     const liveId = await put(h, { accountId: h.accountId, livemode: true }, snap());
     await put(other, test(other), snap());
@@ -121,7 +121,7 @@ describe('GET /api/past-due and POST /api/past-due/scan', () => {
   });
 
   it('answers 409 while a scan of the account is running', async () => {
-    const h = createHarness({ clock: fakeClock(NOW) });
+    const h = createHarness({ clock: fakeClock(NOW), env: { NOTIFY_ALLOW_PRIVATE: 'true' } });
     await ensureAccount(h.sql, h.accountId);
     await h.sql`INSERT INTO job_runs (name, locked_until, locked_by) VALUES (${scopeJobName(test(h))}, now() + interval '1 minute', 'elsewhere')`;
     const res = await h.api('POST', '/api/past-due/scan');
@@ -132,7 +132,7 @@ describe('GET /api/past-due and POST /api/past-due/scan', () => {
   });
 
   it('refuses bad filters with a clear 400 and unsigned calls with 401', async () => {
-    const h = createHarness({ clock: fakeClock(NOW) });
+    const h = createHarness({ clock: fakeClock(NOW), env: { NOTIFY_ALLOW_PRIVATE: 'true' } });
     for (const [query, field] of [
       ['currency=dollars', 'currency'],
       ['tenant_id=abc', 'tenant_id'],

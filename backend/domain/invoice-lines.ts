@@ -1,0 +1,119 @@
+// Invoice line items, gateway-neutral. Gateways map their payload to InvoiceLine[] and replace
+// the stored set when a newer source of the invoice applies; a list the payload cut short
+// (Stripe's lines.has_more) is marked so the full list can be fetched on first detail read.
+import type { Db, Sql } from '../db/client.js';
+import type { Scope } from './accounts.js';
+
+export const LINE_KINDS = ['subscription', 'usage', 'fixed', 'adjustment', 'tax', 'item'] as const;
+export type LineKind = (typeof LINE_KINDS)[number];
+
+export interface InvoiceLine {
+  description: string | null;
+  quantity: number | null;
+  /** minor units; negative for credits and discounts */
+  amount: number;
+  currency: string;
+  period_start: Date | null;
+  period_end: Date | null;
+  kind: LineKind;
+}
+
+/** A line and where it came from: the gateway's line list, or invoice-level figures. */
+export interface StoredLine extends InvoiceLine {
+  origin: 'line' | 'invoice';
+}
+
+export interface LineSet {
+  lines: StoredLine[];
+  /** the stored line list is incomplete (the payload was truncated) */
+  has_more: boolean;
+  version: number;
+}
+
+/** Replaces the invoice's lines (in the caller's transaction). */
+export async function replaceInvoiceLines(
+  tx: Db,
+  scope: Scope,
+  invoiceId: string,
+  lines: StoredLine[],
+  hasMore: boolean,
+): Promise<void> {
+  await tx`
+    INSERT INTO invoice_line_sets (account_id, livemode, invoice_id, has_more)
+    VALUES (${scope.accountId}, ${scope.livemode}, ${invoiceId}, ${hasMore})
+    ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
+      has_more = EXCLUDED.has_more, version = invoice_line_sets.version + 1, updated_at = now()`;
+  await writeLines(tx, scope, invoiceId, lines);
+}
+
+async function writeLines(tx: Db, scope: Scope, invoiceId: string, lines: StoredLine[]) {
+  await tx`DELETE FROM invoice_lines
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
+  if (lines.length === 0) return;
+  const rows = lines.map((l, position) => ({
+    account_id: scope.accountId,
+    livemode: scope.livemode,
+    invoice_id: invoiceId,
+    position,
+    origin: l.origin,
+    kind: l.kind,
+    description: l.description,
+    quantity: l.quantity,
+    amount: l.amount,
+    currency: l.currency,
+    period_start: l.period_start,
+    period_end: l.period_end,
+  }));
+  await tx`INSERT INTO invoice_lines ${tx(rows, 'account_id', 'livemode', 'invoice_id', 'position', 'origin', 'kind',
+    'description', 'quantity', 'amount', 'currency', 'period_start', 'period_end')}`;
+}
+
+/**
+ * Stores a completed line list (fetched through the gateway's API) in place of a truncated one,
+ * keeping the invoice-level lines; only if the set is still the version it was read at (a newer
+ * event may have replaced it meanwhile). Returns whether it was stored.
+ */
+export async function completeInvoiceLines(
+  sql: Sql,
+  scope: Scope,
+  invoiceId: string,
+  readVersion: number,
+  fullLines: InvoiceLine[],
+): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    const [set] = await tx<{ version: number }[]>`
+      UPDATE invoice_line_sets SET has_more = false, version = version + 1, updated_at = now()
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}
+        AND version = ${readVersion} AND has_more
+      RETURNING version`;
+    if (!set) return false;
+    const invoiceLevel = (await invoiceLines(tx, scope, invoiceId)).lines.filter((l) => l.origin === 'invoice');
+    await writeLines(tx, scope, invoiceId, [...fullLines.map((l) => ({ ...l, origin: 'line' as const })), ...invoiceLevel]);
+    return true;
+  });
+}
+
+/** The invoice's stored lines in order, and whether the list is incomplete. */
+export async function invoiceLines(db: Db, scope: Scope, invoiceId: string): Promise<LineSet> {
+  const [set] = await db<{ has_more: boolean; version: number }[]>`
+    SELECT has_more, version FROM invoice_line_sets
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
+  if (!set) return { lines: [], has_more: false, version: 0 };
+  const lines = await db<StoredLine[]>`
+    SELECT origin, kind, description, quantity, amount, currency, period_start, period_end FROM invoice_lines
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}
+    ORDER BY position`;
+  return { lines: [...lines], has_more: set.has_more, version: set.version };
+}
+
+/** The lines as GET /api/invoices/:id shows them. */
+export const publicLines = (set: LineSet): InvoiceLine[] =>
+  set.lines.map(({ description, quantity, amount, currency, period_start, period_end, kind }) => ({
+    description,
+    quantity,
+    amount,
+    currency,
+    period_start,
+    period_end,
+    kind,
+  }));
