@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './http/env.js';
 import { errorBody, renderError } from './http/errors.js';
 import { appAuth } from './http/middleware/app-auth.js';
+import { connectionHygiene } from './http/middleware/connection-hygiene.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { router } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -25,6 +26,7 @@ export function createApp(deps: Deps) {
   const app = router();
 
   app.use('*', requestContext(deps));
+  app.use('*', connectionHygiene());
   app.use('*', secureHeaders());
   app.use(
     '*',
