@@ -4,7 +4,7 @@ import Stripe from 'stripe';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../env.js';
-import { ensureAccount } from '../../domain/accounts.js';
+import { ensureAccount, isAccountId } from '../../domain/accounts.js';
 
 const TOLERANCE_SECONDS = 300;
 const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message);
@@ -51,7 +51,7 @@ export const appAuth = (): MiddlewareHandler<AppEnv> => {
     if (!signature || !userId || !accountId) {
       throw unauthorized('missing stripe-signature, stripe-user-id or stripe-account-id header');
     }
-    if (!/^acct_\w{1,64}$/.test(accountId) || !/^\w{1,64}$/.test(userId)) {
+    if (!isAccountId(accountId) || !/^\w{1,64}$/.test(userId)) {
       throw unauthorized('malformed stripe-account-id or stripe-user-id header');
     }
     if (!verifyAppSignature(userId, accountId, signature, config.STRIPE_APP_SECRET, now().getTime())) {
