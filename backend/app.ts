@@ -6,6 +6,7 @@ import type { Deps } from './http/env.js';
 import { errorBody, renderError } from './http/errors.js';
 import { appAuth } from './http/middleware/app-auth.js';
 import { connectionHygiene } from './http/middleware/connection-hygiene.js';
+import { queryGuard } from './http/middleware/query-guard.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { router } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.use('/api/*', appAuth());
+  app.use('/api/*', queryGuard());
 
   app.route('/', healthRoutes());
   app.route('/', stripeWebhookRoutes()); // signed by Stripe, outside /api auth
