@@ -5,6 +5,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './http/env.js';
 import { errorBody, renderError } from './http/errors.js';
 import { appAuth } from './http/middleware/app-auth.js';
+import { connectionHygiene } from './http/middleware/connection-hygiene.js';
+import { queryGuard } from './http/middleware/query-guard.js';
 import { requestContext } from './http/middleware/request-context.js';
 import { router } from './http/openapi.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -27,6 +29,7 @@ export function createApp(deps: Deps) {
   const app = router();
 
   app.use('*', requestContext(deps));
+  app.use('*', connectionHygiene());
   app.use('*', secureHeaders());
   app.use(
     '*',
@@ -48,6 +51,7 @@ export function createApp(deps: Deps) {
     }),
   );
   app.use('/api/*', appAuth());
+  app.use('/api/*', queryGuard());
 
   const exports = exportRoutes();
   app.route('/', healthRoutes());

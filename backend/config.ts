@@ -1,5 +1,6 @@
 // The only reader of process.env. Parsed once at start; a bad value stops start-up naming the variable.
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN } from './domain/accounts.js';
 
 const csv = z
   .string()
@@ -47,7 +48,7 @@ const configSchema = z.object({
   STRIPE_API_URL: z.string().url().default('https://api.stripe.com'),
   STRIPE_WEBHOOK_SECRET: secretList('whsec_').optional(),
   STRIPE_APP_SECRET: secretList('absec_').optional(),
-  STRIPE_ACCOUNT_ID: z.string().regex(/^acct_\w+$/, 'must look like acct_…').optional(),
+  STRIPE_ACCOUNT_ID: z.string().regex(ACCOUNT_ID_PATTERN, 'must look like acct_…').optional(),
   PAYPAL_CERT_URL_PREFIXES: csv
     .refine((list) => list.length > 0 && list.every((p) => /^https?:\/\/[^/]+\/.+/.test(p)), {
       message: 'each prefix must be a URL with a host and a path',

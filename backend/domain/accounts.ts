@@ -1,6 +1,14 @@
 // The install registry: one row per Stripe account that uses the app.
 import type { Db } from '../db/client.js';
 
+/**
+ * What a Stripe account id looks like. The one copy: webhook accounts, app-auth headers and
+ * STRIPE_ACCOUNT_ID are all checked against it, so no stray value ever becomes an account row.
+ */
+export const ACCOUNT_ID_PATTERN = /^acct_[A-Za-z0-9]{1,64}$/;
+
+export const isAccountId = (value: unknown): value is string => typeof value === 'string' && ACCOUNT_ID_PATTERN.test(value);
+
 /** Account scope of every query: the account and the Dashboard mode. */
 export interface Scope {
   accountId: string;

@@ -4,6 +4,7 @@
 import type { Sql, Tx } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { invalid, notFound } from './errors.js';
+import { checkEventIds, checkStorablePayload } from './event-limits.js';
 import type { Gateway } from './tenants.js';
 
 export interface IncomingEvent {
@@ -125,6 +126,8 @@ export async function ingestEvent(
 ): Promise<IngestResult> {
   // Found by fuzzing: a signed body can still hold what the table cannot (a time out of range).
   if (Number.isNaN(event.occurred_at.getTime())) throw invalid('the event time is not a valid date; nothing was stored');
+  checkEventIds({ event_id: event.event_id, type: event.type, object_id: event.object_id, customer_id: event.customer_id });
+  checkStorablePayload(event.payload);
   try {
     return await sql.begin(async (tx) => {
       const id = await storeEvent(tx, scope, event, null);

@@ -1,5 +1,10 @@
 // Opaque keyset cursors: base64url of the sort key of the last row of a page.
+import { inDateWindow, isUuid } from './query-input.js';
+
 export class InvalidCursorError extends Error {}
+
+/** What encodeCursor writes: Date#toISOString of a four-digit year. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export interface CursorKey {
   /** ISO timestamp of the sort column */
@@ -14,14 +19,20 @@ export function encodeCursor(key: CursorKey): string {
 
 export function decodeCursor(cursor: string | undefined): CursorKey | null {
   if (cursor === undefined || cursor === '') return null;
+  // A cursor comes back from the client: it is checked as strictly as any other input, so a
+  // crafted one is a 400 here rather than a cast error in SQL.
+  let key: unknown;
   try {
-    const [t, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof t !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(t))) throw new Error();
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new Error();
-    return { t, id };
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidCursorError('cursor is not valid');
   }
+  if (!Array.isArray(key) || key.length !== 2) throw new InvalidCursorError('cursor is not valid');
+  const [t, id] = key as unknown[];
+  if (typeof t !== 'string' || typeof id !== 'string' || !isUuid(id)) throw new InvalidCursorError('cursor is not valid');
+  const at = new Date(t);
+  if (!ISO_INSTANT.test(t) || Number.isNaN(at.getTime()) || !inDateWindow(at)) throw new InvalidCursorError('cursor is not valid');
+  return { t: at.toISOString(), id };
 }
 
 /** Given limit+1 rows, returns the page and the cursor of the next one. */

@@ -1,22 +1,17 @@
 // Schemas of the invoice actions, one-time invoices and the audit log.
 import { z } from '@hono/zod-openapi';
-import { InvoiceDetailSchema } from './ledger-schemas.js';
+import { instant, InvoiceDetailSchema } from './ledger-schemas.js';
 import { ListQuery } from './schemas.js';
 
 export const ActionNameSchema = z.enum(['retry', 'void', 'mark_uncollectible', 'send_reminder', 'one_time_invoice']);
-
-const isoDate = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 date or date-time')
-  .transform((s) => new Date(s));
 
 export const AuditQuery = ListQuery.extend({
   action: ActionNameSchema.optional(),
   user_id: z.string().max(100).optional(),
   invoice_id: z.string().uuid('invoice_id must be a uuid').optional(),
   outcome: z.enum(['succeeded', 'failed']).optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: instant.optional(),
+  to: instant.optional(),
 }).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 
 export const AuditEntrySchema = z

@@ -1,6 +1,7 @@
 // Request and response schemas of the ledger's read API (invoices, events, stats). Their inferred
 // types are imported type-only by the Stripe App, so the exported type names are part of the contract.
 import { z } from '@hono/zod-openapi';
+import { inDateWindow } from '../domain/query-input.js';
 import { GatewaySchema, ListQuery } from './schemas.js';
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-01T12:00:00.000Z' });
@@ -11,13 +12,21 @@ const currency = z.string().openapi({ description: 'lowercase ISO 4217 code', ex
 
 const uuid = z.uuid({ error: 'must be a uuid' });
 
-/** A date (YYYY-MM-DD, midnight UTC) or a date-time with Z or an offset, parsed to a Date. */
-const instant = z
+/**
+ * A date (YYYY-MM-DD, midnight UTC) or a date-time with Z or an offset, parsed to a Date, inside
+ * the accepted window 1970-01-01T00:00:00Z .. 9999-12-31T00:00:00Z.
+ */
+export const instant = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], {
     error: 'must be an ISO 8601 date (YYYY-MM-DD) or date-time with offset',
   })
   .transform((s) => new Date(s))
-  .openapi({ type: 'string', example: '2026-01-01' });
+  .refine(inDateWindow, 'must be between 1970-01-01 and 9999-12-31T00:00:00Z')
+  .openapi({
+    type: 'string',
+    example: '2026-01-01',
+    description: 'ISO 8601 date or date-time with offset, from 1970-01-01T00:00:00Z through 9999-12-31T00:00:00Z',
+  });
 
 const dateRange = {
   from: instant.optional().openapi({ description: 'inclusive lower bound (ISO date or date-time)' }),

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig, type StripeMode } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { isAccountId } from '../domain/accounts.js';
 import { migrate } from '../db/migrate.js';
 import { configuredModes, createStripeClients } from '../gateways/stripe/api-client.js';
 import { createLogger } from '../logger.js';
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!values.account || !/^acct_\w+$/.test(values.account)) {
+  if (!values.account || !isAccountId(values.account)) {
     console.error(`--account must be a Stripe account id (acct_…)\n${USAGE}`);
     return 2;
   }

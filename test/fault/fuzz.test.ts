@@ -1,7 +1,10 @@
-// 10,000 fuzzed requests (fast-check) against a running service on PostgreSQL: Stripe and PayPal
-// webhook bodies and headers (garbage, signed garbage, signed events with fields replaced) and app
-// API query strings. The service never crashes, never answers 5xx other than 503, and stores no
-// event for a refused delivery.
+// 11,000 fuzzed requests (fast-check) against a running service on PostgreSQL: Stripe and PayPal
+// webhook bodies and headers (garbage, signed garbage, signed events with fields replaced), app
+// API query strings, and the shapes that once gave 500s (lone surrogates, deep nesting, long ids,
+// odd `account` values, out-of-range dates, crafted cursors, NUL in queries), which must be 400.
+// The service never crashes, never answers 5xx other than 503, and stores no event for a refused
+// delivery.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -40,6 +43,26 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, '', -1, 0, 1e308, -1e308, 2 ** 53 + 1, true, [], {}, 'usd', 'x'.repeat(5_000), '\u0000', '💸', '../../etc'),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
+
+/** A string holding one unpaired UTF-16 surrogate (JSON.stringify writes it as a \\uXXXX escape). */
+const loneSurrogate = fc
+  .tuple(fc.string({ maxLength: 6 }), fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff'), fc.string({ maxLength: 6 }))
+  .map(([a, s, b]) => a + s + b);
+/** Random (incompressible) ids too long for an index row, and just over the 255 limit. */
+const longId = fc
+  .tuple(fc.oneof(fc.integer({ min: 256, max: 300 }), fc.integer({ min: 2_000, max: 12_000 })), fc.nat())
+  .map(([n, seed]) => {
+    // Hash chain rather than randomBytes: the same fuzz seed gives the same bodies.
+    let out = '';
+    for (let i = 0; out.length < n; i++) out += createHash('sha256').update(`${seed}:${i}`).digest('hex');
+    return out.slice(0, n);
+  });
+/** `depth` nested arrays or objects, as text (JSON.stringify would overflow the stack). */
+const deepJson = fc.record({ depth: fc.integer({ min: 65, max: 100_000 }), objects: fc.boolean() }).map(({ depth, objects }) =>
+  objects ? `${'{"a":'.repeat(depth)}0${'}'.repeat(depth)}` : `${'['.repeat(depth)}0${']'.repeat(depth)}`,
+);
+/** Adds `"deep": <text>` as the last member of a JSON object's text. */
+const withDeep = (json: string, deep: string) => `${json.slice(0, -1)},"deep":${deep}}`;
 
 function setPath(target: Record<string, unknown>, dotted: string, value: unknown) {
   const keys = dotted.split('.');
@@ -109,7 +132,42 @@ function stripeCases(account: string): Case[] {
     const d = signDelivery({ id: `evt_fuzzbig_${n}`, pad: 'x'.repeat(1_100_000 + n) });
     return post('stripe over 1 MB', d.body, d.headers, `evt_fuzzbig_${n}`);
   });
-  return [...garbage, ...signedJson, ...mutated, ...badHeaders, ...huge];
+  return [...garbage, ...signedJson, ...mutated, ...badHeaders, ...huge, ...stripeUnstorable(account)];
+}
+
+/** Signed Stripe events the service must refuse with 400: nothing about them can be stored. */
+function stripeUnstorable(account: string): Case[] {
+  const base = (n: number) =>
+    stripeEvent('invoice.finalized', stripeInvoice(), { account, id: `evt_fuzzbad_${n}` }) as unknown as Record<string, unknown>;
+  const cases = sample(
+    fc.oneof(
+      fc.record({ kind: fc.constant('surrogate' as const), path: fc.constantFrom(...STRIPE_PATHS, 'data.object.metadata.k'), value: loneSurrogate }),
+      fc.record({ kind: fc.constant('surrogate key' as const), key: loneSurrogate }),
+      fc.record({ kind: fc.constant('deep' as const), deep: deepJson }),
+      fc.record({ kind: fc.constant('long id' as const), path: fc.constantFrom('type', 'data.object.id', 'data.object.customer', 'account'), value: longId }),
+      fc.record({
+        kind: fc.constant('odd account' as const),
+        value: fc.oneof(
+          anyValue.filter((v) => typeof v !== 'string' || !/^acct_[A-Za-z0-9]{1,64}$/.test(v)),
+          fc.constantFrom("x' OR 1=1 --", 'acct_', 'acct_a-b', 'acct_a b', 'ACCT_1', ' acct_1', 'acct_1\n', 'cus_1'),
+        ),
+      }),
+    ),
+    500,
+    8,
+  );
+  return cases.map((c, n) => {
+    const event = base(n);
+    let body: string;
+    if (c.kind === 'surrogate' || c.kind === 'long id') setPath(event, c.path, c.value);
+    else if (c.kind === 'surrogate key') setPath(event, 'data.object.metadata', { [c.key]: 'v' });
+    // An account of null or absent falls back to STRIPE_ACCOUNT_ID, unset here: also a 400.
+    else if (c.kind === 'odd account') event.account = c.value;
+    body = JSON.stringify(event);
+    if (c.kind === 'deep') body = withDeep(body, c.deep);
+    const d = signDelivery(body);
+    return { kind: `unstorable stripe ${c.kind}`, method: 'POST' as const, path: '/webhooks/stripe', headers: d.headers, body: d.body, eventId: `evt_fuzzbad_${n}` };
+  });
 }
 
 function paypalCases(account: string, certs: CertServer): Case[] {
@@ -148,7 +206,67 @@ function paypalCases(account: string, certs: CertServer): Case[] {
       eventId: `WH-FUZZ-${n}`,
     };
   });
-  return [...garbage, ...mutated];
+  const unstorable = sample(
+    fc.record({
+      base: fc.nat(samples.length - 1),
+      shape: fc.oneof(
+        fc.record({ kind: fc.constant('surrogate' as const), path: fc.constantFrom('summary', 'resource.id', 'resource.state', 'resource.custom_id'), value: loneSurrogate }),
+        fc.record({ kind: fc.constant('deep' as const), deep: deepJson }),
+        fc.record({ kind: fc.constant('long id' as const), path: fc.constantFrom('id', 'event_type', 'object id'), value: longId }),
+      ),
+    }),
+    200,
+    9,
+  ).map(({ base, shape }, n) => {
+    const event = structuredClone(samples[base]);
+    event.id = `WH-FUZZBAD-${n}`;
+    // The object id of an invoicing event is resource.invoice.id; of the others, resource.id.
+    const objectIdPath = (event.resource as { invoice?: unknown }).invoice ? 'resource.invoice.id' : 'resource.id';
+    if (shape.kind !== 'deep') setPath(event, shape.path === 'object id' ? objectIdPath : shape.path, shape.value);
+    const eventId = typeof event.id === 'string' ? event.id : undefined;
+    const body = shape.kind === 'deep' ? withDeep(JSON.stringify(event), shape.deep) : JSON.stringify(event);
+    return {
+      kind: `unstorable paypal ${shape.kind}`,
+      method: 'POST' as const,
+      path: urlPath,
+      headers: paypalHeaders(body, { webhookId: PAYPAL_WEBHOOK_ID, certUrl: certs.certUrl() }),
+      body,
+      eventId,
+    };
+  });
+  return [...garbage, ...mutated, ...unstorable];
+}
+
+/** Query values PostgreSQL would refuse: each must be a 400 before SQL. */
+function apiUnstorable(account: string): Case[] {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const badDate = fc.oneof(
+    fc.constantFrom('0000-01-01', '1969-12-31T23:59:59Z', '9999-12-31T23:59:59Z', '9999-12-31T23:59:59-01:00', '+275760-09-13T00:00:00.000Z'),
+    fc.integer({ min: 10_000, max: 275_760 }).map((y) => `+${String(y).padStart(6, '0')}-01-01T00:00:00Z`),
+    fc.integer({ min: 0, max: 1969 }).map((y) => `${String(y).padStart(4, '0')}-06-15`),
+  );
+  const badCursor = fc.oneof(
+    fc.tuple(badDate, fc.uuid()).map(b64),
+    fc.tuple(fc.date({ noInvalidDate: true, min: new Date('1970-01-01'), max: new Date('9999-12-30') }).map((d) => d.toISOString()),
+      fc.oneof(fc.constant('-'.repeat(36)), fc.string({ minLength: 36, maxLength: 36 }).filter((s) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)))).map(b64),
+    fc.oneof(fc.jsonValue(), fc.tuple(fc.jsonValue(), fc.uuid())).filter((v) => !Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'string').map(b64),
+  );
+  const withNul = fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]) => `${a}\u0000${b}`);
+  const query = fc.oneof(
+    fc.record({ path: fc.constantFrom('/api/invoices', '/api/events', '/api/stats', '/api/audit'), key: fc.constantFrom('from', 'to'), value: badDate }),
+    fc.record({ path: fc.constantFrom('/api/invoices', '/api/events', '/api/past-due', '/api/tenants', '/api/audit'), key: fc.constant('cursor'), value: badCursor }),
+    fc.record({
+      path: fc.constantFrom('/api/invoices', '/api/tenants', '/api/audit', '/api/events', '/api/stats'),
+      key: fc.constantFrom('q', 'link', 'user_id', 'type', 'x'),
+      value: withNul,
+    }),
+  );
+  return sample(query, 300, 10).map(({ path: p, key, value }) => ({
+    kind: 'unstorable app API query',
+    method: 'GET' as const,
+    path: `${p}?${new URLSearchParams({ [key]: value })}`,
+    headers: signAppHeaders(account, 'usr_fuzz', { mode: 'test' }),
+  }));
 }
 
 function apiCases(account: string): Case[] {
@@ -191,7 +309,7 @@ describe.skipIf(!postgres)('fuzzed webhooks and queries (PostgreSQL)', () => {
     await certs?.close();
   });
 
-  it('survives 10,000 fuzzed requests: no 5xx but 503, nothing stored for refused deliveries', async () => {
+  it('survives 11,000 fuzzed requests: no 5xx but 503, nothing stored for refused deliveries', async () => {
     const sql = testSql();
     certs = await startCertServer();
     svc = await startService({
@@ -210,8 +328,13 @@ describe.skipIf(!postgres)('fuzzed webhooks and queries (PostgreSQL)', () => {
     });
     expect(settings.status).toBe(200);
 
-    const cases = [...stripeCases(stripeAccount), ...paypalCases(paypalAccount, certs), ...apiCases(stripeAccount)];
-    expect(cases).toHaveLength(10_000);
+    const cases = [
+      ...stripeCases(stripeAccount),
+      ...paypalCases(paypalAccount, certs),
+      ...apiCases(stripeAccount),
+      ...apiUnstorable(stripeAccount),
+    ];
+    expect(cases).toHaveLength(11_000);
     const answers: { c: Case; status: number | string }[] = [];
     const send = async (c: Case) => {
       const res = await fetch(`${svc!.url}${c.path}`, { method: c.method, headers: c.headers, body: c.body, signal: AbortSignal.timeout(20_000) });
@@ -245,6 +368,10 @@ describe.skipIf(!postgres)('fuzzed webhooks and queries (PostgreSQL)', () => {
       .filter((a) => a.c.kind !== 'stripe over 1 MB')
       .filter((a) => typeof a.status !== 'number' || (a.status >= 500 && a.status !== 503));
     expect(bad.map((a) => `${a.c.kind} ${a.c.method} ${a.c.path.slice(0, 80)} -> ${a.status}`)).toEqual([]);
+    // The shapes that once gave 500s (or, for odd accounts, were stored) are each a plain 400.
+    const unstorable = answers.filter((a) => a.c.kind.startsWith('unstorable'));
+    expect(unstorable.length).toBe(1_000);
+    expect(unstorable.filter((a) => a.status !== 400).map((a) => `${a.c.kind} ${a.c.path.slice(0, 80)} -> ${a.status}`)).toEqual([]);
     expect(svc.child.exitCode).toBeNull();
     expect((await fetch(`${svc.url}/healthz`)).status).toBe(200);
     // Only 2xx and 4xx; the fuzz reached both the accepting and the refusing paths.

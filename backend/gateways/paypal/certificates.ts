@@ -1,7 +1,9 @@
 // PayPal's signing certificates, fetched from the transmission's `paypal-cert-url` and cached.
 // The URL is checked against the allowed prefixes before any request; the download refuses
 // redirects, is time-boxed and size-capped; the certificate's dates and subject are checked on
-// every use. Only good certificates are cached (a new PayPal certificate gets a new URL).
+// every use. Good certificates are cached (a new PayPal certificate gets a new URL); a URL whose
+// download or first check failed answers that same failure for a short while, so a failing host
+// is not asked again on every delivery.
 // The issuer chain is not re-verified: the file comes over https from an allowed PayPal host.
 import { X509Certificate } from 'node:crypto';
 
@@ -13,6 +15,10 @@ export interface CertificateStoreOptions {
   timeoutMs?: number;
   maxBytes?: number;
   maxEntries?: number;
+  /** how long a failed download or check of a URL is answered from memory */
+  failureTtlMs?: number;
+  /** wall clock in ms (tests move it) */
+  clock?: () => number;
 }
 
 export interface CertificateStore {
@@ -90,9 +96,23 @@ async function download(url: string, timeoutMs: number, maxBytes: number): Promi
 }
 
 export function createCertificateStore(opts: CertificateStoreOptions): CertificateStore {
-  const { prefixes, timeoutMs = 5_000, maxBytes = 64 * 1024, maxEntries = 32 } = opts;
+  const { prefixes, timeoutMs = 5_000, maxBytes = 64 * 1024, maxEntries = 32, failureTtlMs = 60_000, clock = Date.now } = opts;
   // Map keeps insertion order: re-inserting on use makes the first key the least recently used.
   const cache = new Map<string, X509Certificate>();
+  const failures = new Map<string, { error: VerificationError; until: number }>();
+
+  const fetchAndCheck = async (url: string, at: Date): Promise<X509Certificate> => {
+    const pem = await download(url, timeoutMs, maxBytes);
+    let cert: X509Certificate;
+    try {
+      // The file holds the leaf first, then its chain; the leaf carries the signing key.
+      cert = new X509Certificate(pem);
+    } catch {
+      throw new VerificationError('the PayPal certificate could not be parsed');
+    }
+    checkCertificate(cert, at);
+    return cert;
+  };
 
   return {
     async get(url, at) {
@@ -100,16 +120,21 @@ export function createCertificateStore(opts: CertificateStoreOptions): Certifica
       let cert = cache.get(url);
       if (cert) {
         cache.delete(url);
+        checkCertificate(cert, at);
       } else {
-        const pem = await download(url, timeoutMs, maxBytes);
+        const failed = failures.get(url);
+        if (failed && failed.until > clock()) throw failed.error;
+        failures.delete(url);
         try {
-          // The file holds the leaf first, then its chain; the leaf carries the signing key.
-          cert = new X509Certificate(pem);
-        } catch {
-          throw new VerificationError('the PayPal certificate could not be parsed');
+          cert = await fetchAndCheck(url, at);
+        } catch (err) {
+          if (err instanceof VerificationError) {
+            failures.set(url, { error: err, until: clock() + failureTtlMs });
+            if (failures.size > maxEntries) failures.delete(failures.keys().next().value!);
+          }
+          throw err;
         }
       }
-      checkCertificate(cert, at);
       cache.set(url, cert);
       if (cache.size > maxEntries) cache.delete(cache.keys().next().value!);
       return cert;

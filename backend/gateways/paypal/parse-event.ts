@@ -4,18 +4,19 @@
 // fields used are validated.
 import { z } from 'zod';
 import { invalid } from '../../domain/errors.js';
+import { MAX_ID_LENGTH } from '../../domain/event-limits.js';
 import { normalizeCurrency, toMinorUnits } from '../../domain/money.js';
 
 const time = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a timestamp')
   .transform((s) => new Date(s));
-const id = z.string().min(1).max(255);
+const id = z.string().min(1).max(MAX_ID_LENGTH);
 const link = z.object({ href: z.string(), rel: z.string() });
 
 export const EnvelopeSchema = z.object({
   id,
-  event_type: z.string().min(1).max(255),
+  event_type: z.string().min(1).max(MAX_ID_LENGTH),
   create_time: time,
   resource_type: z.string().optional(),
   resource: z.record(z.string(), z.unknown()),
@@ -138,7 +139,8 @@ const money = (value: string, currency: string): Money => {
   return { amount: toMinorUnits(value, cur), currency: cur };
 };
 const positive = (m: Money): Money => ({ ...m, amount: Math.abs(m.amount) });
-const optionalString = z.string().nullish().transform((s) => (s ? s : null));
+// Ids and references end up in indexed columns: bounded like the event's own ids.
+const optionalString = z.string().max(MAX_ID_LENGTH).nullish().transform((s) => (s ? s : null));
 
 // --- subscriptions ------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 // PayPal webhook ids (the one that verifies decides the mode) -> parse -> store and process -> 200.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../../config.js';
+import { isAccountId } from '../../domain/accounts.js';
 import { ingestEvent } from '../../domain/events.js';
 import { paypalWebhookIds } from '../../domain/settings.js';
 import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
@@ -11,8 +12,6 @@ import { createCertificateStore, type CertificateStoreOptions } from './certific
 import { parsePaypalEvent } from './parse-event.js';
 import { processPaypalEvent } from './process-event.js';
 import { readTransmission, VerificationError, verifyTransmission } from './verify.js';
-
-const ACCOUNT_ID = /^acct_\w{1,64}$/;
 
 const ReceivedSchema = z
   .object({
@@ -57,7 +56,7 @@ export function paypalWebhookRoutes(config: Config, certOptions: Partial<Certifi
       try {
         const transmission = readTransmission((name) => c.req.header(name));
         // An unknown account has no webhook ids: refused like an unconfigured one.
-        const webhooks = ACCOUNT_ID.test(accountId) ? await paypalWebhookIds(deps.sql, accountId) : [];
+        const webhooks = isAccountId(accountId) ? await paypalWebhookIds(deps.sql, accountId) : [];
         ({ livemode } = await verifyTransmission({
           transmission,
           rawBody,

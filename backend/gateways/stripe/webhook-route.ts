@@ -2,6 +2,7 @@
 // -> store and process in one transaction -> 200 only after commit.
 import { createRoute, z } from '@hono/zod-openapi';
 import Stripe from 'stripe';
+import { isAccountId } from '../../domain/accounts.js';
 import { ingestEvent } from '../../domain/events.js';
 import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
 import { router } from '../../http/openapi.js';
@@ -26,7 +27,10 @@ const route = createRoute({
   request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
   responses: {
     200: json(Received, 'Stored (or already stored)'),
-    400: error('Unreadable body, or no account to file the event under'),
+    400: error(
+      'Unreadable or unstorable body (bad JSON, lone surrogates, NUL, nesting over 64 levels, ids over 255 characters), ' +
+        'an account that is not an acct_ id, or no account to file the event under; nothing stored',
+    ),
     401: error('Missing or invalid signature'),
     413: error('Body over 1 MB'),
     503: error('Webhook secret not configured, or database unavailable (Stripe retries)'),
@@ -67,7 +71,12 @@ export function stripeWebhookRoutes() {
     if (!looksLikeEvent(event)) {
       throw new ApiError(400, 'invalid_event', 'the webhook body is not a Stripe event');
     }
-    const accountId = event.account ?? config.STRIPE_ACCOUNT_ID;
+    const named: unknown = event.account;
+    // Only a real account id may become an account row (and a scope for the event).
+    if (named !== undefined && named !== null && !isAccountId(named)) {
+      throw new ApiError(400, 'invalid_account', 'the event\'s account is not a Stripe account id (acct_…); nothing was stored');
+    }
+    const accountId = named ?? config.STRIPE_ACCOUNT_ID;
     if (!accountId) {
       throw new ApiError(
         400,

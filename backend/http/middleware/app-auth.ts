@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.js';
 import type { AppEnv } from '../env.js';
-import { ensureAccount } from '../../domain/accounts.js';
+import { ensureAccount, isAccountId } from '../../domain/accounts.js';
 
 const TOLERANCE_SECONDS = 300;
 /** Clock skew allowed for a signature dated ahead of our clock; the library checks only the past. */
@@ -72,7 +72,7 @@ export const appAuth = (): MiddlewareHandler<AppEnv> => {
     if (!signature || !userId || !accountId || !mode) {
       throw unauthorized('missing stripe-signature, stripe-user-id, stripe-account-id or stripe-mode header');
     }
-    if (!/^acct_\w{1,64}$/.test(accountId) || !/^\w{1,64}$/.test(userId)) {
+    if (!isAccountId(accountId) || !/^\w{1,64}$/.test(userId)) {
       throw unauthorized('malformed stripe-account-id or stripe-user-id header');
     }
     // The mode is part of what was signed: an unknown one cannot have been signed by the Dashboard.

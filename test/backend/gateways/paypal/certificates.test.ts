@@ -62,7 +62,7 @@ describe('certificate store', () => {
     const before = certs.requests.length;
     await s.get(certs.certUrl(), now);
     await s.get(`${certs.certUrl()}`.replace('cert.pem', 'wrong-subject-cert.pem'), now).catch(() => {});
-    await s.get(certs.certUrl(), now); // still cached: the wrong-subject one was never cached
+    await s.get(certs.certUrl(), now); // still cached: the wrong-subject one only as a failure
     expect(certs.requests.length - before).toBe(2);
   });
 
@@ -73,12 +73,21 @@ describe('certificate store', () => {
     ['something not a certificate', 'garbage.pem', /parsed/],
     ['an expired certificate', 'expired-cert.pem', /expired/],
     ['a certificate with the wrong subject', 'wrong-subject-cert.pem', /not a PayPal/],
-  ])('refuses %s and does not cache the failure', async (_, name, message) => {
-    const s = store();
+  ])('refuses %s, answers the failure from memory for 60 s, then asks again', async (_, name, message) => {
+    let t = Date.parse('2026-04-02T10:00:00Z');
+    const s = store({ clock: () => t });
     const before = certs.requests.length;
     await expect(s.get(certs.certUrl(name), now)).rejects.toThrow(message);
+    // Within the minute: the same refusal, no request to the failing host.
+    t += 59_000;
+    for (let i = 0; i < 5; i++) await expect(s.get(certs.certUrl(name), now)).rejects.toThrow(message);
+    expect(certs.requests.length - before).toBe(1);
+    t += 1_000;
     await expect(s.get(certs.certUrl(name), now)).rejects.toBeInstanceOf(VerificationError);
     expect(certs.requests.length - before).toBe(2);
+    // A failure of one URL does not touch another.
+    await s.get(certs.certUrl(), now);
+    expect(certs.requests.length - before).toBe(3);
   });
 
   it('follows no redirect: the target is never requested', async () => {
