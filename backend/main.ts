@@ -53,6 +53,12 @@ async function main() {
       },
       'listening',
     );
+    // what a fresh `npm start` still lacks, named by the variable to set (never its value)
+    const unset = [
+      !config.STRIPE_APP_SECRET?.length && 'STRIPE_APP_SECRET (the app signing secret, absec_…): /api answers 503 until set',
+      !config.STRIPE_WEBHOOK_SECRET?.length && 'STRIPE_WEBHOOK_SECRET (whsec_…): /webhooks/stripe answers 503 until set',
+    ].filter(Boolean);
+    if (unset.length) logger.warn({ unset }, 'not configured yet; `npm run preview` runs the app locally without them');
   });
 
   let stopping = false;

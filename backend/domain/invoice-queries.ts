@@ -79,7 +79,7 @@ type InvoiceRow = Omit<Invoice, 'tenant' | 'days_past_due'> & {
 };
 
 function toInvoice<R extends InvoiceRow>(row: R, now: Date) {
-  const { tenant_id, tenant_name, past_due_since, ...rest } = row;
+  const { tenant_id, tenant_name, past_due_since: _pastDueSince, ...rest } = row;
   return {
     ...rest,
     tenant: tenant_id && tenant_name !== null ? { id: tenant_id, name: tenant_name } : null,

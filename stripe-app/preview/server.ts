@@ -4,6 +4,7 @@
 // then fills it with data through the real webhook endpoints. Refused when NODE_ENV=production.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import type Stripe from 'stripe';
 import {
@@ -166,6 +167,13 @@ async function main() {
   }
   const backendPort = Number(process.env.PREVIEW_BACKEND_PORT ?? 4242);
   const pagePort = Number(process.env.PREVIEW_PORT ?? 4243);
+  // a running `npm start` holds 4242: say so, rather than "the backend exited" from the child
+  for (const [port, variable] of [[backendPort, 'PREVIEW_BACKEND_PORT'], [pagePort, 'PREVIEW_PORT']] as const) {
+    if (await portInUse(port)) {
+      console.error(`npm run preview: port ${port} is in use — stop the other process (a running \`npm start\`?) or set ${variable}`);
+      process.exit(1);
+    }
+  }
   const preview = await startPreview({ backendPort, pagePort });
   writePreviewSession(PREVIEW_DIR, {
     backend_url: preview.backend.url,
@@ -200,6 +208,16 @@ async function main() {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Whether something already listens on 127.0.0.1:port (0 asks for any free port: never in use). */
+function portInUse(port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {

@@ -1,7 +1,7 @@
 // npm run app:bundle — type-checks the app, bundles every view of the manifest with esbuild (a
 // smoke test that each has a default export and resolves), and assembles stripe-app/dist/upload/:
 // the folder `stripe apps upload` expects (manifest, src/views/<Name>.tsx and the files they
-// import, package.json and package-lock.json beside them).
+// import, package.json with package-lock.json, tsconfig.json and eslint.config.mjs beside them).
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -78,37 +78,56 @@ writeFileSync(join(upload, 'src/api/contract.ts'), snapshotTypes(contract));
 cpSync(resolve(root, manifest.icon), join(upload, 'icon.png'));
 writeFileSync(join(upload, 'stripe-app.json'), JSON.stringify({ ...manifest, icon: './icon.png' }, null, 2) + '\n');
 
-const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const pick = (names: string[], from: Record<string, string>) => Object.fromEntries(names.map((n) => [n, from[n]]));
+// Pinned as Stripe's example apps pin them (stripe/stripe-apps examples/full-page): the SDK and the
+// tools exactly, the stripe peer of the SDK with a caret; every version is the one the repo's lock
+// installed, so the folder builds with what the tests ran.
+const rootLock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version: string }>;
+};
+const installed = (name: string) => {
+  const entry = rootLock.packages[`node_modules/${name}`];
+  if (!entry) throw new Error(`${name} is not in package-lock.json`);
+  return entry.version;
+};
+const exact = (names: string[]) => Object.fromEntries(names.map((n) => [n, installed(n)]));
 const pkg = {
   name: 'tenant-billing-stripe-app',
-  version: rootPkg.version,
+  version: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string,
   private: true,
-  dependencies: pick(['@stripe/ui-extension-sdk', 'react'], rootPkg.dependencies),
-  devDependencies: pick(['@types/react', 'typescript'], rootPkg.devDependencies),
+  scripts: { lint: 'eslint src', typecheck: 'tsc --noEmit' },
+  dependencies: { ...exact(['@stripe/ui-extension-sdk', 'react']), stripe: `^${installed('stripe')}` },
+  devDependencies: exact(['@stripe/ui-extension-tools', '@types/react', 'eslint', 'typescript']),
 };
 writeFileSync(join(upload, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-writeFileSync(join(upload, 'package-lock.json'), JSON.stringify(subsetLock(pkg), null, 2) + '\n');
 writeFileSync(
   join(upload, 'tsconfig.json'),
   JSON.stringify(
     {
-      compilerOptions: {
-        target: 'ES2020',
-        module: 'ESNext',
-        moduleResolution: 'Bundler',
-        jsx: 'react-jsx',
-        strict: true,
-        skipLibCheck: true,
-        noEmit: true,
-        isolatedModules: true,
-      },
+      extends: '@stripe/ui-extension-tools/tsconfig.ui-extension',
+      compilerOptions: { moduleResolution: 'bundler', target: 'ES2020' },
       include: ['src'],
     },
     null,
     2,
   ) + '\n',
 );
+writeFileSync(
+  join(upload, 'eslint.config.mjs'),
+  "import uiExtensionConfig from '@stripe/ui-extension-tools/eslint.config.ui-extension.mjs';\n\n" +
+    'export default [...uiExtensionConfig];\n',
+);
+
+step('package-lock.json (npm install --package-lock-only)');
+// npm resolves the tree itself, peers included, so `npm ci` in the folder accepts the lock
+try {
+  execFileSync('npm', ['install', '--package-lock-only', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: upload,
+    stdio: 'inherit',
+  });
+} catch {
+  console.error('\napp:bundle: npm could not write package-lock.json for the upload folder (output above)');
+  process.exit(1);
+}
 
 step('type-check the upload folder on its own');
 typecheck(join(upload, 'tsconfig.json'));
@@ -144,37 +163,4 @@ function snapshotTypes(file: string): string {
     lines.push(`export type ${exported.name}${params} = ${checker.typeToString(type, decl, flags)};`);
   }
   return lines.join('\n\n') + '\n';
-}
-
-/** package-lock.json for the upload folder: the root lock's entries reachable from its dependencies. */
-function subsetLock(p: typeof pkg) {
-  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dependencies?: Record<string, string>; peerDependencies?: Record<string, string>; optional?: boolean }>;
-  };
-  const keep = new Set<string>();
-  // resolve a dependency the way Node does: nested node_modules first, then the parent's
-  const locate = (from: string, name: string) => {
-    for (let base = from; ; base = base.includes('/node_modules/') ? base.slice(0, base.lastIndexOf('/node_modules/')) : '') {
-      const key = `${base ? `${base}/` : ''}node_modules/${name}`;
-      if (lock.packages[key]) return key;
-      if (!base) return undefined;
-    }
-  };
-  const visit = (from: string, name: string) => {
-    const key = locate(from, name);
-    if (!key || keep.has(key)) return;
-    keep.add(key);
-    for (const dep of Object.keys(lock.packages[key].dependencies ?? {})) visit(key, dep);
-  };
-  for (const name of [...Object.keys(p.dependencies), ...Object.keys(p.devDependencies)]) visit('', name);
-  return {
-    name: p.name,
-    version: p.version,
-    lockfileVersion: 3,
-    requires: true,
-    packages: {
-      '': { name: p.name, version: p.version, dependencies: p.dependencies, devDependencies: p.devDependencies },
-      ...Object.fromEntries([...keep].sort().map((k) => [k, lock.packages[k]])),
-    },
-  };
 }

@@ -1,6 +1,7 @@
 // The whole app for browser tests: the preview (fake Stripe API, the real backend as a child
 // process on the test database, the preview page hosting the real views), filled with the demo
-// through the real webhook endpoints, and Debian's Chromium driven by playwright-core.
+// through the real webhook endpoints, and Chromium (Debian's, else the npm package's: browser.ts)
+// driven by playwright-core.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,9 +11,9 @@ import { signAppPayload } from '../../backend/dev/dev-session.js';
 import { startPreview, type Preview } from '../../stripe-app/preview/server.js';
 import { fillDemo, type DemoReport, type DemoTarget } from '../support/demo/fill.js';
 import { newAccountId } from '../support/app-harness.js';
+import { chooseBrowser, type BrowserChoice } from './browser.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../artifacts/e2e');
-export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -37,6 +38,8 @@ export interface Stack {
   demo: DemoTarget;
   report: DemoReport;
   browser: BrowserContext;
+  /** which Chromium runs (E2E_BROWSER) */
+  chromium: BrowserChoice;
   /** a signed /api call as the preview's user (mode test unless given) */
   api<T = any>(method: string, path: string, body?: unknown, mode?: 'test' | 'live'): Promise<{ status: number; body: T }>;
   /** a new tab on the preview with the given viewport, mode and object */
@@ -71,9 +74,11 @@ export async function startStack(): Promise<Stack> {
       },
     };
     const report = await fillDemo(demo);
+    const choice = await chooseBrowser();
     const profile = mkdtempSync(path.join(tmpdir(), 'tb-e2e-chromium-'));
     const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath: choice.executablePath,
+      env: choice.env,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
@@ -94,6 +99,7 @@ export async function startStack(): Promise<Stack> {
       demo,
       report,
       browser,
+      chromium: choice,
       async api(method, p, body, mode = 'test') {
         const res = await fetch(`${base}/api${p}`, {
           method,

@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
+import { eventPermissions } from '../../backend/gateways/stripe/event-permissions.js';
+import { handlers } from '../../backend/gateways/stripe/handlers.js';
 
 const root = resolve(__dirname, '../..');
 const manifest = JSON.parse(readFileSync(resolve(root, 'stripe-app.json'), 'utf8'));
@@ -51,12 +53,38 @@ describe('stripe-app.json', () => {
 
   test('least permissions, each with a purpose; CSP allows the backend URL of the constants', () => {
     const permissions = manifest.permissions.map((p: { permission: string }) => p.permission).sort();
-    expect(permissions).toEqual(['charge_read', 'customer_read', 'event_read', 'invoice_read', 'invoice_write']);
+    expect(permissions).toEqual([
+      'charge_read',
+      'checkout_session_read',
+      'customer_read',
+      'event_read',
+      'invoice_read',
+      'invoice_write',
+      'subscription_read',
+    ]);
     for (const p of manifest.permissions) expect(p.purpose.length).toBeGreaterThan(20);
     const backend: string = manifest.constants.BACKEND_URL;
     const allowed: string[] = manifest.ui_extension.content_security_policy['connect-src'];
     // the client calls `${BACKEND_URL}/api/...`; a connect-src ending in "/" allows everything below it
     expect(allowed.some((src) => src.endsWith('/') && `${backend.replace(/\/$/, '')}/api/stats`.startsWith(src))).toBe(true);
     expect(existsSync(resolve(root, manifest.icon))).toBe(true);
+  });
+
+  test('requests the permission of every event type the backend handles, and no event permission it does not use', () => {
+    const requested = new Set(manifest.permissions.map((p: { permission: string }) => p.permission));
+    const handled = Object.keys(handlers).sort();
+    // the table covers exactly the handled types (its type makes a missing one a compile error too)
+    expect(Object.keys(eventPermissions).sort()).toEqual(handled);
+    const missing = handled.filter((type) => {
+      const needed = eventPermissions[type as keyof typeof eventPermissions];
+      return needed !== null && !requested.has(needed);
+    });
+    expect(missing).toEqual([]);
+    // beyond the events' own: invoice_write for the invoice actions, event_read for the event feed
+    const forEvents = new Set(Object.values(eventPermissions).filter((p) => p !== null));
+    expect([...requested].filter((p) => !forEvents.has(p as string)).sort()).toEqual(['event_read', 'invoice_write']);
+    // the schema knows each permission name
+    const names = JSON.stringify(schema);
+    for (const p of forEvents) expect(names).toContain(`"${p}"`);
   });
 });

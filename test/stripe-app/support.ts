@@ -285,7 +285,10 @@ export function seen(wrapper: Wrapper): string {
     let run = '';
     for (const child of n.children ?? []) {
       if (!child.type && typeof child.text === 'string') run += child.text;
-      else if (run) (parts.push(run), (run = ''));
+      else if (run) {
+        parts.push(run);
+        run = '';
+      }
     }
     if (run) parts.push(run);
     const props = n.props ?? {};

@@ -67,7 +67,11 @@ export const appAuth = (): MiddlewareHandler<AppEnv> => {
     const accountId = c.req.header('stripe-account-id');
     const mode = c.req.header('stripe-mode');
     if (!config.STRIPE_APP_SECRET?.length) {
-      throw new ApiError(503, 'app_auth_not_configured', 'STRIPE_APP_SECRET is not set on the backend');
+      throw new ApiError(
+        503,
+        'app_auth_not_configured',
+        "STRIPE_APP_SECRET is not set on the backend: set it to the app's signing secret (absec_…, on the app's page in the Stripe Dashboard) and restart; `npm run preview` runs the app locally without one",
+      );
     }
     if (!signature || !userId || !accountId || !mode) {
       throw unauthorized('missing stripe-signature, stripe-user-id, stripe-account-id or stripe-mode header');

@@ -89,7 +89,6 @@ export function createHostCalls(config: PreviewConfig, events: HostEvents) {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
   var __StripeExtExports: { endpoint: { call: Record<string, (...args: any[]) => Promise<unknown>> } } | undefined;
 }
 

@@ -266,7 +266,10 @@ function App({ config }: { config: PreviewConfig }) {
 
   // A detail viewport needs an object: default to the first one the backend knows.
   const kind = objectKind(state.viewport);
-  const options = kind === 'invoice' ? choices.invoice : kind === 'customer' ? choices.customer : [];
+  const options = useMemo(
+    () => (kind === 'invoice' ? choices.invoice : kind === 'customer' ? choices.customer : []),
+    [kind, choices],
+  );
   useEffect(() => {
     if (kind && !state.object && options.length > 0) go({ object: options[0].id });
   }, [kind, state.object, options, go]);

@@ -63,7 +63,6 @@ export function usePagedList<T>(load: (cursor: string | null) => Promise<List<T>
   const current = position.key === key ? position : first;
 
   const cursor = current.cursors[current.page - 1] ?? null;
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const request = useRequest(() => load(cursor), [key, cursor, current.page]);
   const nextCursor = request.data?.next_cursor ?? null;
 

@@ -118,7 +118,7 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
       ) : (
         <Box css={{ stack: 'y', gap: 'large' }}>
           <Box css={{ color: 'secondary' }}>
-            These settings apply to {modeName} mode; switch the Dashboard's mode to edit the other.
+            These settings apply to {modeName} mode; switch the Dashboard&apos;s mode to edit the other.
           </Box>
           {saveError ? <Banner type="critical" title="Could not save" description={errorText(saveError)} /> : null}
           <Box css={{ stack: 'y', gap: 'small' }}>
@@ -200,7 +200,7 @@ function StripeImport({ api, locale }: { api: ApiClient; locale: string }) {
   return (
     <Box css={{ stack: 'y', gap: 'small' }}>
       <Box css={{ font: 'subheading' }}>Import from Stripe</Box>
-      <Box css={{ color: 'secondary' }}>Loads existing Stripe customers' invoices into the ledger.</Box>
+      <Box css={{ color: 'secondary' }}>Loads existing Stripe customers&apos; invoices into the ledger.</Box>
       {run.error && !(run.error instanceof ApiError && run.error.status === 404) ? (
         <ErrorBanner title="Could not load the import status" error={run.error} onRetry={run.reload} />
       ) : last ? (

@@ -94,4 +94,14 @@ describe('app signature auth on /api', () => {
     const res = await bare.app.request('/api/settings', { headers: signAppHeaders(bare.accountId) });
     expect(res.status).toBe(503);
   });
+
+  it('without STRIPE_APP_SECRET answers 503 naming the variable to set, and what to run instead', async () => {
+    const bare = createHarness({ env: { STRIPE_APP_SECRET: '' } });
+    const res = await bare.app.request('/api/settings', { headers: signAppHeaders(bare.accountId) });
+    expect(res.status).toBe(503);
+    const { error } = await res.json();
+    expect(error.code).toBe('app_auth_not_configured');
+    expect(error.message).toContain('STRIPE_APP_SECRET is not set');
+    expect(error.message).toContain('npm run preview');
+  });
 });
