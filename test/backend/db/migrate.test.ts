@@ -1,6 +1,6 @@
 // The migration runner: checksums of applied files, refusal to start when one changed, and
 // migration 009 bringing a database that applied the first text of 006/008 to the same indexes.
-import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Sql } from '../../../backend/db/client.js';
