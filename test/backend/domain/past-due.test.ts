@@ -155,7 +155,7 @@ describe('past-due transitions', () => {
     const s = snap({ gateway: 'paypal', external_id: 'I-PAYPALSUB1-1', currency: 'eur', amount_remaining: 2500, payment_failed: true });
     const id = await put(scope, s, failedAt);
     const [item] = (await listPastDue(sql, scope, NOW, { limit: 10 })).data;
-    expect(item).toMatchObject({ id, gateway: 'paypal', status: 'past_due', days_past_due: 42, amount_remaining: 2500 });
+    expect(item).toMatchObject({ id, gateway: 'paypal', status: 'open', state: 'failed', past_due_since: failedAt, days_past_due: 42, amount_remaining: 2500 });
     expect(await pastDueAging(sql, scope, NOW)).toEqual([
       { currency: 'eur', buckets: { '1-30': z(), '31-60': { count: 1, amount: 2500 }, '61-90': z(), '90+': z() }, total: { count: 1, amount: 2500 } },
     ]);
