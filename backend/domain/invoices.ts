@@ -157,13 +157,29 @@ export async function applyInvoiceSnapshot(
   if (stored.inserted) return { invoiceId: stored.id, applied: true, tenantId: stored.tenant_id };
 
   if (!isNewer(source, snap.status, stored)) {
-    // An older source may still bring a tenant the invoice lacks; nothing else of it is used.
-    if (!stored.tenant_id && snap.tenant_id) {
-      await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now()
-        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}`;
-      return { invoiceId: stored.id, applied: false, tenantId: snap.tenant_id };
+    // An older (or same-second) source may still bring a tenant the invoice lacks, and a payment
+    // failure of an invoice that is still open: the failure happened, and nothing but leaving open
+    // (paid, void, uncollectible) clears it. Nothing else of it is used.
+    const lateFailure = !!snap.payment_failed && stored.status === 'open' && !stored.payment_failed;
+    const tenantId = stored.tenant_id ?? snap.tenant_id;
+    if (tenantId !== stored.tenant_id || lateFailure) {
+      await tx`
+        WITH updated AS (
+          UPDATE invoices SET tenant_id = ${tenantId},
+            payment_failed = payment_failed OR ${lateFailure},
+            payment_failed_at = ${lateFailure ? source.time : tx`payment_failed_at`},
+            past_due = past_due OR ${lateFailure},
+            past_due_since = ${lateFailure && !stored.past_due ? source.time : tx`past_due_since`},
+            updated_at = now()
+          WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}
+          RETURNING id
+        )
+        INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
+        SELECT ${scope.accountId}, ${scope.livemode}, id, ${displayStatus(stored.status, stored.past_due)}, 'past_due',
+          ${source.time}, ${source.label}, 'payment failed'
+        FROM updated WHERE ${lateFailure}`;
     }
-    return { invoiceId: stored.id, applied: false, tenantId: stored.tenant_id };
+    return { invoiceId: stored.id, applied: false, tenantId };
   }
 
   const status = allowedStatusChange(stored.status, snap.status) ? snap.status : stored.status;

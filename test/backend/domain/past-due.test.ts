@@ -163,6 +163,28 @@ describe('past-due transitions', () => {
     expect(await pastDueAging(sql, scope, NOW)).toEqual([]);
   });
 
+  it('a payment failure counts even when delivered after a newer update, until the invoice is paid', async () => {
+    const scope = await newScope();
+    const s = snap({ collection_method: 'charge_automatically', due_date: null });
+    const id = await put(scope, s, daysAgo(2)); // a later update is already stored
+    const failure = { ...s, attempt_count: 1, payment_failed: true };
+    await put(scope, failure, daysAgo(5)); // the failure, delivered late
+    const [item] = (await listPastDue(sql, scope, NOW, { limit: 10 })).data;
+    expect(item).toMatchObject({ id, state: 'failed', payment_failed: true, days_past_due: 5 });
+    await put(scope, failure, daysAgo(1)); // a second failure keeps the first one's time
+    expect((await listPastDue(sql, scope, NOW, { limit: 10 })).data[0]).toMatchObject({ id, days_past_due: 5 });
+
+    await put(scope, { ...s, status: 'paid', amount_paid: 1000, amount_remaining: 0 }, daysAgo(0.5));
+    await put(scope, failure, daysAgo(3)); // a replayed failure does not reopen a paid invoice
+    expect((await listPastDue(sql, scope, NOW, { limit: 10 })).data).toEqual([]);
+    // the failure's row is dated when it happened, before the update that was stored first
+    expect((await invoice(id)).history).toEqual([
+      `open→past_due event:evt_${evt - 3} (payment failed)`,
+      `∅→open event:evt_${evt - 4}`,
+      `past_due→paid event:evt_${evt - 1}`,
+    ]);
+  });
+
   it('is all or nothing: a scan whose transaction fails leaves no flag and no history', async () => {
     const scope = await newScope();
     const id = await put(scope, snap({ due_date: daysAgo(3) }));
