@@ -23,7 +23,8 @@ import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { invalid } from './errors.js';
 import type { TenantRef } from './invoice-queries.js';
-import { AGING_BUCKETS, daysPastDueSql, type AgingBucket, type AgingFigure } from './past-due.js';
+import { AGING_BUCKETS, type AgingBucket, type AgingFigure } from './past-due.js';
+import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
 import { getTenant } from './tenants.js';
 
 export const DEFAULT_WINDOW_DAYS = 30;
@@ -70,11 +71,6 @@ export interface Collections {
   currencies: CurrencyCollections[];
 }
 
-/**
- * The past-due rule over `invoices i` at `now`, as the rest of the read side applies it.
- * TODO(merge): use the derived rule of past-due.ts once it is on main (issue 12).
- */
-const pastDueNow = (db: Db, _now: Date) => db`i.past_due`;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
@@ -91,6 +87,7 @@ export async function getCollections(db: Db, scope: Scope, now: Date, f: Collect
   if (f.tenant_id) await getTenant(db, scope, f.tenant_id); // another account's tenant is 404
   const a = scope.accountId;
   const m = scope.livemode;
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   const tenant = (col = db`i.tenant_id`) => (f.tenant_id ? db`AND ${col} = ${f.tenant_id}` : db``);
 
   const [sales, receivables, paid, open] = await Promise.all([
@@ -141,8 +138,8 @@ export async function getCollections(db: Db, scope: Scope, now: Date, f: Collect
           SELECT currency, tenant_id, amount_remaining, CASE WHEN NOT overdue THEN NULL WHEN days <= 30 THEN '1-30'
             WHEN days <= 60 THEN '31-60' WHEN days <= 90 THEN '61-90' ELSE '90+' END AS bucket
           FROM (
-            SELECT i.currency, i.tenant_id, i.amount_remaining, ${pastDueNow(db, now)} AS overdue,
-              ${daysPastDueSql(db, now)} AS days
+            SELECT i.currency, i.tenant_id, i.amount_remaining, ${rule.isPastDue()} AS overdue,
+              ${rule.days()} AS days
             FROM invoices i
             WHERE i.account_id = ${a} AND i.livemode = ${m} AND i.status = 'open' AND NOT i.deleted ${tenant()}
           ) o

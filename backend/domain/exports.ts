@@ -7,7 +7,8 @@ import type { Scope } from './accounts.js';
 import { eventFilterSql, type EventFilters } from './event-queries.js';
 import { invoiceFilterSql, type InvoiceFilters } from './invoice-queries.js';
 import { formatMinorUnits } from './money.js';
-import { agingBucket, checkTenant, daysPastDueSql, pastDueFilterSql, type PastDueFilter } from './past-due.js';
+import { agingBucket, checkTenant, pastDueFilterSql, type PastDueFilter } from './past-due.js';
+import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
 
 export const EXPORT_KINDS = ['invoices', 'events', 'past_due'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -23,8 +24,8 @@ const BATCH = 1000;
 
 export const EXPORT_COLUMNS: Record<ExportKind, readonly string[]> = {
   invoices: [
-    'id', 'number', 'gateway', 'external_id', 'tenant_id', 'tenant_name', 'customer_id', 'status', 'past_due',
-    'days_past_due', 'currency', 'total', 'tax', 'amount_due', 'amount_paid', 'amount_remaining', 'amount_refunded',
+    'id', 'number', 'gateway', 'external_id', 'tenant_id', 'tenant_name', 'customer_id', 'status', 'state',
+    'past_due', 'days_past_due', 'currency', 'total', 'tax', 'amount_due', 'amount_paid', 'amount_remaining', 'amount_refunded',
     'due_date', 'created_at', 'paid_at',
   ],
   events: [
@@ -56,6 +57,7 @@ interface InvoiceRow {
   tenant_name: string | null;
   customer_id: string | null;
   status: string;
+  state: string;
   past_due: boolean;
   days_past_due: number;
   currency: string;
@@ -71,19 +73,20 @@ interface InvoiceRow {
 }
 
 async function* invoiceRows(db: Db, scope: Scope, f: ExportFilters['invoices'], now: Date): AsyncGenerator<string[]> {
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   const cursor = db<InvoiceRow[]>`
     SELECT i.id, i.number, i.gateway, i.external_id, i.tenant_id, ${tenantName(db, 'i')} AS tenant_name, i.customer_id,
-      i.status, i.past_due, CASE WHEN i.past_due THEN ${daysPastDueSql(db, now)} ELSE 0 END AS days_past_due,
+      i.status, ${rule.state()} AS state, ${rule.isPastDue()} AS past_due, ${rule.days()} AS days_past_due,
       i.currency, i.total, i.tax, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_refunded, i.due_date,
       i.created_at, i.paid_at
     FROM invoices i
-    WHERE ${invoiceFilterSql(db, scope, f)}
+    WHERE ${invoiceFilterSql(db, scope, f, now)}
     ORDER BY i.created_at DESC, i.id DESC`.cursor(BATCH);
   for await (const rows of cursor) {
     for (const r of rows) {
       yield [
         r.id, text(r.number), r.gateway, r.external_id, text(r.tenant_id), text(r.tenant_name), text(r.customer_id),
-        r.status, String(r.past_due), String(r.days_past_due), r.currency, money(r.total, r.currency),
+        r.status, r.state, String(r.past_due), String(r.days_past_due), r.currency, money(r.total, r.currency),
         money(r.tax, r.currency), money(r.amount_due, r.currency), money(r.amount_paid, r.currency),
         money(r.amount_remaining, r.currency), money(r.amount_refunded, r.currency), iso(r.due_date),
         iso(r.created_at), iso(r.paid_at),
@@ -153,14 +156,14 @@ interface PastDueRow {
 }
 
 async function* pastDueRows(db: Db, scope: Scope, f: PastDueFilter, now: Date): AsyncGenerator<string[]> {
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   const cursor = db<PastDueRow[]>`
     SELECT i.id, i.number, i.gateway, i.external_id, i.tenant_id, ${tenantName(db, 'i')} AS tenant_name, i.customer_id,
-      i.currency, i.total, i.amount_remaining, i.due_date, i.past_due_since, ${daysPastDueSql(db, now)} AS days_past_due,
-      i.payment_failed, i.created_at
+      i.currency, i.total, i.amount_remaining, i.due_date, ${rule.since()} AS past_due_since,
+      ${rule.daysOfPastDue()} AS days_past_due, i.payment_failed, i.created_at
     FROM invoices i
-    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode}
-      AND i.past_due AND i.status = 'open' AND NOT i.deleted ${pastDueFilterSql(db, f)}
-    ORDER BY LEAST(i.due_date, i.past_due_since), i.id`.cursor(BATCH);
+    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND ${rule.pastDue()} ${pastDueFilterSql(db, f)}
+    ORDER BY LEAST(i.due_date, i.payment_failed_at), i.id`.cursor(BATCH);
   for await (const rows of cursor) {
     for (const r of rows) {
       yield [

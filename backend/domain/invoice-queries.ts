@@ -3,12 +3,14 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
-import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js';
 import type { DisplayStatus, InvoiceStatus } from './invoices.js';
+
+export type InvoiceStatusFilter = InvoiceStatus | 'past_due' | 'failed';
 import { decodeCursor, page } from './pagination.js';
-import { daysPastDue } from './past-due.js';
+import { dashboardUrl, pastDueRule, scopeGraceDays, type InvoiceState } from './past-due-rule.js';
 import { containsPattern, isUuid } from './query-input.js';
 import type { Gateway } from './tenants.js';
+import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js';
 
 /** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
 
@@ -38,13 +40,17 @@ export interface Invoice {
   amount_paid: number;
   amount_remaining: number;
   amount_refunded: number;
+  /** the gateway's status */
   status: InvoiceStatus;
+  /** the one badge the app shows (past due and failed derived when read) */
+  state: InvoiceState;
   past_due: boolean;
   days_past_due: number;
   due_date: Date | null;
   created_at: Date;
   hosted_url: string | null;
   pdf_url: string | null;
+  dashboard_url: string | null;
 }
 
 export interface InvoiceHistoryEntry {
@@ -64,35 +70,41 @@ export interface InvoiceEventRef {
 }
 
 export interface InvoiceDetail extends Invoice {
+  lines: InvoiceLine[];
   subscription_id: string | null;
   collection_method: string | null;
   attempt_count: number;
-  lines: InvoiceLine[];
   history: InvoiceHistoryEntry[];
   events: InvoiceEventRef[];
 }
 
-type InvoiceRow = Omit<Invoice, 'tenant' | 'days_past_due'> & {
+export type InvoiceRow = Omit<Invoice, 'tenant' | 'dashboard_url'> & {
   tenant_id: string | null;
   tenant_name: string | null;
-  past_due_since: Date | null;
 };
 
-function toInvoice<R extends InvoiceRow>(row: R, now: Date) {
-  const { tenant_id, tenant_name, past_due_since: _pastDueSince, ...rest } = row;
+/** A row of itemColumns as the API shows it. */
+export function toInvoice<R extends InvoiceRow>(row: R, scope: Scope) {
+  const { tenant_id, tenant_name, ...rest } = row;
   return {
     ...rest,
     tenant: tenant_id && tenant_name !== null ? { id: tenant_id, name: tenant_name } : null,
-    // the past-due rule's own count, so the list agrees with /api/past-due
-    days_past_due: row.past_due ? daysPastDue(now, row.due_date, row.past_due_since) : 0,
+    dashboard_url: dashboardUrl(row.gateway, row.external_id, scope.livemode),
   };
 }
 
-/** Columns of an invoice item, from `invoices i` joined to its tenant `t`. */
-const itemColumns = (db: Db) => db`
+/**
+ * Columns of an invoice item, from `invoices i` joined to its tenant `t`, with the past-due rule
+ * applied as of `now` (the same fragments as the filters and /api/past-due, so they agree).
+ */
+export const itemColumns = (db: Db, scope: Scope, now: Date) => {
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
+  return db`
   i.id, i.gateway, i.external_id, i.number, i.tenant_id, t.name AS tenant_name, i.customer_id, i.currency,
-  i.total, i.tax, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_refunded, i.status, i.past_due,
-  i.past_due_since, i.due_date, i.created_at, i.hosted_url, i.pdf_url`;
+  i.total, i.tax, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_refunded, i.status,
+  ${rule.state()} AS state, ${rule.isPastDue()} AS past_due, ${rule.days()} AS days_past_due,
+  i.due_date, i.created_at, i.hosted_url, i.pdf_url`;
+};
 
 const tenantJoin = (db: Db) => db`
   LEFT JOIN tenants t ON t.id = i.tenant_id AND t.account_id = i.account_id AND t.livemode = i.livemode`;
@@ -101,8 +113,8 @@ export interface InvoiceFilters {
   limit: number;
   cursor?: string;
   tenant_id?: string;
-  /** `open` includes past-due invoices; `past_due` is only those */
-  status?: DisplayStatus;
+  /** `open` includes past-due (and failed) invoices; `past_due` is every past-due one, failed included; `failed` only those */
+  status?: InvoiceStatusFilter;
   gateway?: Gateway;
   /** created_at bounds: from inclusive, to exclusive */
   from?: Date;
@@ -110,13 +122,14 @@ export interface InvoiceFilters {
   q?: string;
 }
 
-/** The list's conditions on `invoices i` (scope and filters, no cursor): the list and the CSV export share them. */
-export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilters, 'limit' | 'cursor'>) {
+/** The list's filters on `invoices i` (the list and the CSV export share them). */
+export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilters, 'limit' | 'cursor'>, now: Date) {
   const q = filters.q ? containsPattern(filters.q) : null;
   const status = filters.status;
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   return db`i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
     ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
-    ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
+    ${status === 'past_due' ? db`AND ${rule.pastDue()}` : status === 'failed' ? db`AND ${rule.failed()}` : status ? db`AND i.status = ${status}` : db``}
     ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
     ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
     ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
@@ -134,17 +147,17 @@ export async function listInvoices(
   // The page is cut from invoices alone, then joined to tenants (joined first, the planner may
   // hash-join every invoice of the account before sorting).
   const rows = await db<InvoiceRow[]>`
-    SELECT ${itemColumns(db)}
+    SELECT ${itemColumns(db, scope, now)}
     FROM (
       SELECT * FROM invoices i
-      WHERE ${invoiceFilterSql(db, scope, filters)}
+      WHERE ${invoiceFilterSql(db, scope, filters, now)}
         ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
       ORDER BY i.created_at DESC, i.id DESC
       LIMIT ${filters.limit + 1}
     ) i ${tenantJoin(db)}
     ORDER BY i.created_at DESC, i.id DESC`;
   const result = page(rows, filters.limit, (r) => r.created_at);
-  return { data: result.data.map((r) => toInvoice(r, now)), next_cursor: result.next_cursor };
+  return { data: result.data.map((r) => toInvoice(r, scope)), next_cursor: result.next_cursor };
 }
 
 const INVOICE_EVENTS = 20;
@@ -153,7 +166,7 @@ const INVOICE_EVENTS = 20;
 export async function getInvoiceDetail(db: Db, scope: Scope, id: string, now: Date): Promise<InvoiceDetail> {
   if (!isUuid(id)) throw notFound('invoice');
   const [row] = await db<(InvoiceRow & Pick<InvoiceDetail, 'subscription_id' | 'collection_method' | 'attempt_count'>)[]>`
-    SELECT ${itemColumns(db)}, i.subscription_id, i.collection_method, i.attempt_count
+    SELECT ${itemColumns(db, scope, now)}, i.subscription_id, i.collection_method, i.attempt_count
     FROM invoices i ${tenantJoin(db)}
     WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.id = ${id} AND NOT i.deleted`;
   if (!row) throw notFound('invoice');
@@ -167,5 +180,5 @@ export async function getInvoiceDetail(db: Db, scope: Scope, id: string, now: Da
     ORDER BY occurred_at DESC, id DESC
     LIMIT ${INVOICE_EVENTS}`;
   const lines = publicLines(await invoiceLines(db, scope, id));
-  return { ...toInvoice(row, now), lines, history, events };
+  return { ...toInvoice(row, scope), lines, history, events };
 }

@@ -1,10 +1,14 @@
 // The invoice ledger, gateway-neutral: gateways map their objects to an InvoiceSnapshot and apply it
 // here. Older sources never overwrite newer state, final statuses never move backwards, and every
-// change of the status an admin sees (including past-due entry and exit) is a history row.
+// change of the status is a history row. Whether an invoice is past due is derived when read
+// (past-due-rule.ts); the ledger stores the facts the rule reads (status, due date, payment_failed
+// and payment_failed_at) and records a failed payment's entry into past due at once; entering by
+// due date is recorded by the daily scan.
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import type { Gateway } from './tenants.js';
 import { isUuid } from './query-input.js';
+import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
 /** What an admin sees: an open invoice that is past due shows as past_due. */
@@ -50,10 +54,11 @@ export interface InvoiceSnapshot {
   pdf_url: string | null;
   created_at: Date;
   deleted?: boolean;
-  /** an automatic payment failed (makes an open invoice past due) */
+  /**
+   * an automatic payment failed: the open invoice is Failed (and past due) until it leaves open
+   * (paid, void, uncollectible); later snapshots without it keep it
+   */
   payment_failed?: boolean;
-  /** the gateway says the invoice is overdue (Stripe's invoice.overdue) */
-  overdue?: boolean;
 }
 
 /** Where a change came from: its time orders it; label is 'event:<id>', 'user:<id>' or 'job:<name>'. */
@@ -118,19 +123,23 @@ export async function applyInvoiceSnapshot(
   snap: InvoiceSnapshot,
   source: ChangeSource,
 ): Promise<ApplyResult> {
-  const pastDue = snap.status === 'open' && (!!snap.payment_failed || !!snap.overdue);
+  // The stored past_due flag records that entering past due was reported (history row); a failed
+  // payment is reported here, a passed due date by the daily scan.
+  const failed = snap.status === 'open' && !!snap.payment_failed;
+  const pastDue = failed;
   const [stored] = await tx<(StoredInvoice & { inserted: boolean })[]>`
     WITH up AS (
       INSERT INTO invoices (
         account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id, currency,
         total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, past_due_since,
-        payment_failed, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at,
-        source_time, source_event_id)
+        payment_failed, payment_failed_at, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted,
+        created_at, source_time, source_event_id)
       VALUES (
         ${scope.accountId}, ${scope.livemode}, ${snap.gateway}, ${snap.external_id}, ${snap.number}, ${snap.tenant_id},
         ${snap.customer_id}, ${snap.subscription_id}, ${snap.currency}, ${snap.total}, ${snap.tax}, ${snap.amount_due},
         ${snap.amount_paid}, ${snap.amount_remaining}, ${snap.amount_refunded ?? 0}, ${snap.status}, ${pastDue},
-        ${pastDue ? source.time : null}, ${!!snap.payment_failed}, ${snap.collection_method}, ${snap.attempt_count},
+        ${pastDue ? source.time : null}, ${failed}, ${failed ? source.time : null}, ${snap.collection_method},
+        ${snap.attempt_count},
         ${snap.due_date}, ${snap.hosted_url}, ${snap.pdf_url}, ${!!snap.deleted}, ${snap.created_at},
         ${source.time}, ${source.eventId})
       ON CONFLICT (account_id, livemode, gateway, external_id) DO UPDATE SET source_time = invoices.source_time
@@ -139,7 +148,7 @@ export async function applyInvoiceSnapshot(
     ), history AS (
       INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
       SELECT ${scope.accountId}, ${scope.livemode}, up.id, h.from_status, h.to_status, ${source.time}, ${source.label}, h.note
-      FROM up, (VALUES (1, NULL, ${snap.status}::text, NULL), (2, 'open', 'past_due', ${pastDueNote(snap)}))
+      FROM up, (VALUES (1, NULL, ${snap.status}::text, NULL), (2, 'open', 'past_due', 'payment failed'))
         AS h (ord, from_status, to_status, note)
       WHERE up.inserted AND (h.ord = 1 OR ${pastDue})
       ORDER BY h.ord
@@ -148,24 +157,42 @@ export async function applyInvoiceSnapshot(
   if (stored.inserted) return { invoiceId: stored.id, applied: true, tenantId: stored.tenant_id };
 
   if (!isNewer(source, snap.status, stored)) {
-    // An older source may still bring a tenant the invoice lacks; nothing else of it is used.
-    if (!stored.tenant_id && snap.tenant_id) {
-      await tx`UPDATE invoices SET tenant_id = ${snap.tenant_id}, updated_at = now()
-        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}`;
-      return { invoiceId: stored.id, applied: false, tenantId: snap.tenant_id };
+    // An older (or same-second) source may still bring a tenant the invoice lacks, and a payment
+    // failure of an invoice that is still open: the failure happened, and nothing but leaving open
+    // (paid, void, uncollectible) clears it. Nothing else of it is used.
+    const lateFailure = !!snap.payment_failed && stored.status === 'open' && !stored.payment_failed;
+    const tenantId = stored.tenant_id ?? snap.tenant_id;
+    if (tenantId !== stored.tenant_id || lateFailure) {
+      await tx`
+        WITH updated AS (
+          UPDATE invoices SET tenant_id = ${tenantId},
+            payment_failed = payment_failed OR ${lateFailure},
+            payment_failed_at = ${lateFailure ? source.time : tx`payment_failed_at`},
+            past_due = past_due OR ${lateFailure},
+            past_due_since = ${lateFailure && !stored.past_due ? source.time : tx`past_due_since`},
+            updated_at = now()
+          WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}
+          RETURNING id
+        )
+        INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
+        SELECT ${scope.accountId}, ${scope.livemode}, id, ${displayStatus(stored.status, stored.past_due)}, 'past_due',
+          ${source.time}, ${source.label}, 'payment failed'
+        FROM updated WHERE ${lateFailure}`;
     }
-    return { invoiceId: stored.id, applied: false, tenantId: stored.tenant_id };
+    return { invoiceId: stored.id, applied: false, tenantId };
   }
 
   const status = allowedStatusChange(stored.status, snap.status) ? snap.status : stored.status;
+  // Failed until the invoice leaves open; a failure while it is failed keeps the first failure time.
   const paymentFailed = status === 'open' && (stored.payment_failed || !!snap.payment_failed);
-  const nowPastDue = status === 'open' && (stored.past_due || paymentFailed || !!snap.overdue);
+  const nowPastDue = status === 'open' && (stored.past_due || paymentFailed);
   const before = displayStatus(stored.status, stored.past_due);
   const after = displayStatus(status, nowPastDue);
+  const newlyFailed = paymentFailed && !stored.payment_failed;
   const change =
     before !== after
-      ? { note: after === 'past_due' ? pastDueNote(snap) : null }
-      : snap.payment_failed && after === 'past_due' && !stored.payment_failed
+      ? { note: after === 'past_due' ? 'payment failed' : null }
+      : newlyFailed && after === 'past_due'
         ? { note: 'payment failed' }
         : null;
   const tenantId = snap.tenant_id ?? stored.tenant_id;
@@ -178,7 +205,9 @@ export async function applyInvoiceSnapshot(
         amount_refunded = ${snap.amount_refunded ?? stored.amount_refunded}, status = ${status},
         past_due = ${nowPastDue},
         past_due_since = ${nowPastDue ? (stored.past_due ? tx`past_due_since` : source.time) : null},
-        payment_failed = ${paymentFailed}, collection_method = ${snap.collection_method},
+        payment_failed = ${paymentFailed},
+        payment_failed_at = ${paymentFailed ? (newlyFailed ? source.time : tx`COALESCE(payment_failed_at, ${source.time})`) : null},
+        collection_method = ${snap.collection_method},
         attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
         pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
         source_event_id = ${source.eventId}, updated_at = now()
@@ -191,8 +220,6 @@ export async function applyInvoiceSnapshot(
     FROM updated WHERE ${change !== null}`;
   return { invoiceId: stored.id, applied: true, tenantId };
 }
-
-const pastDueNote = (snap: InvoiceSnapshot) => (snap.payment_failed ? 'payment failed' : 'overdue');
 
 /** Sets the refunded total of an invoice (refunds are summed by the gateway mapping). */
 export async function setAmountRefunded(
@@ -216,7 +243,9 @@ export interface InvoiceRef {
   gateway: Gateway;
   external_id: string;
   status: InvoiceStatus;
+  /** derived as of the `now` given to getInvoiceRef */
   past_due: boolean;
+  payment_failed: boolean;
   collection_method: string | null;
   attempt_count: number;
   customer_id: string | null;
@@ -225,12 +254,13 @@ export interface InvoiceRef {
   currency: string;
 }
 
-export async function getInvoiceRef(db: Db, scope: Scope, id: string): Promise<InvoiceRef | null> {
+export async function getInvoiceRef(db: Db, scope: Scope, id: string, now: Date = new Date()): Promise<InvoiceRef | null> {
   if (!isUuid(id)) return null;
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   const [row] = await db<InvoiceRef[]>`
-    SELECT id, gateway, external_id, status, past_due, collection_method, attempt_count, customer_id, tenant_id,
-           amount_remaining, currency
-    FROM invoices
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id} AND NOT deleted`;
+    SELECT i.id, i.gateway, i.external_id, i.status, ${rule.isPastDue()} AS past_due, i.payment_failed AND i.status = 'open' AS payment_failed,
+           i.collection_method, i.attempt_count, i.customer_id, i.tenant_id, i.amount_remaining, i.currency
+    FROM invoices i
+    WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.id = ${id} AND NOT i.deleted`;
   return row ?? null;
 }

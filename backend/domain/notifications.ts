@@ -27,7 +27,8 @@ import type { Scope } from './accounts.js';
 import { DeliveryRefusedError, DeliveryTimeoutError, postJson } from '../http-out/post-json.js';
 import type { Resolver } from '../http-out/public-address.js';
 import { recordHistory } from './invoices.js';
-import { daysPastDueSql, PAST_DUE_SCAN_SOURCE } from './past-due.js';
+import { PAST_DUE_SCAN_SOURCE } from './past-due.js';
+import { pastDueRule, rowGraceDays } from './past-due-rule.js';
 
 export const SIGNATURE_HEADER = 'Tenant-Billing-Signature';
 export const DELIVERY_HEADER = 'Tenant-Billing-Delivery';
@@ -89,21 +90,22 @@ export async function createDueNotifications(tx: Db, now: Date, scope: Scope | n
     scope ? tx`AND ${tx(alias)}.account_id = ${scope.accountId} AND ${tx(alias)}.livemode = ${scope.livemode}` : tx``;
   // Driven from who wants messages (accounts with a notify_url, opted-in tenants), so accounts
   // that want none cost nothing.
+  // Past due as every read derives it (the stored flag is not consulted), with the account's grace days.
+  const admin = pastDueRule(tx, now, () => tx`s.past_due_grace_days`);
+  const customer = pastDueRule(tx, now, () => tx`COALESCE(s.past_due_grace_days, 0)`);
   const rows = await tx<{ kind: NotificationKind; count: number }[]>`
-    WITH candidates AS (
-      SELECT i.id, i.account_id, i.livemode, 'admin' AS kind, i.due_date, i.past_due_since, s.reminder_steps AS steps
+    WITH aged AS (
+      SELECT i.id, i.account_id, i.livemode, 'admin' AS kind, s.reminder_steps AS steps, ${admin.daysOfPastDue()} AS days
       FROM account_settings s
       JOIN invoices i ON i.account_id = s.account_id AND i.livemode = s.livemode
-      WHERE s.notify_url IS NOT NULL AND i.past_due AND i.status = 'open' AND NOT i.deleted ${only('s')}
+      WHERE s.notify_url IS NOT NULL AND ${admin.pastDue()} ${only('s')}
       UNION ALL
       -- '{0,7,30}' is the column default, for accounts that never saved settings.
-      SELECT i.id, i.account_id, i.livemode, 'customer', i.due_date, i.past_due_since, COALESCE(s.reminder_steps, '{0,7,30}')
+      SELECT i.id, i.account_id, i.livemode, 'customer', COALESCE(s.reminder_steps, '{0,7,30}'), ${customer.daysOfPastDue()}
       FROM tenants t
       JOIN invoices i ON i.tenant_id = t.id AND i.account_id = t.account_id AND i.livemode = t.livemode
       LEFT JOIN account_settings s ON s.account_id = t.account_id AND s.livemode = t.livemode
-      WHERE t.customer_reminders AND i.gateway = 'stripe' AND i.past_due AND i.status = 'open' AND NOT i.deleted ${only('t')}
-    ), aged AS (
-      SELECT id, account_id, livemode, kind, steps, ${daysPastDueSql(tx, now)} AS days FROM candidates
+      WHERE t.customer_reminders AND i.gateway = 'stripe' AND ${customer.pastDue()} ${only('t')}
     ), wanted AS (
       SELECT id, account_id, livemode, kind, (SELECT max(st) FROM unnest(steps) st WHERE st <= days) AS step FROM aged
     ), created AS (
@@ -321,6 +323,7 @@ async function sendCustomerReminder(n: Claimed, clients: InvoiceReminderClients 
 }
 
 async function claimBatch(sql: Sql, now: Date, scope: Scope | null): Promise<Claimed[]> {
+  const rule = pastDueRule(sql, now, () => rowGraceDays(sql));
   return sql<Claimed[]>`
     WITH claimed AS (
       UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = ${new Date(now.getTime() + CLAIM_MS)},
@@ -335,9 +338,9 @@ async function claimBatch(sql: Sql, now: Date, scope: Scope | null): Promise<Cla
       RETURNING n.id, n.account_id, n.livemode, n.invoice_id, n.kind, n.step, n.attempts
     )
     SELECT c.id, c.account_id, c.livemode, c.invoice_id, c.kind, c.step, c.attempts,
-      (i.past_due AND i.status = 'open' AND NOT i.deleted) AS still_past_due,
-      i.gateway, i.external_id, i.number, i.currency, i.amount_remaining, i.due_date, i.past_due_since,
-      ${daysPastDueSql(sql, now)} AS days, i.hosted_url, i.pdf_url,
+      ${rule.isPastDue()} AS still_past_due,
+      i.gateway, i.external_id, i.number, i.currency, i.amount_remaining, i.due_date, ${rule.since()} AS past_due_since,
+      ${rule.daysOfPastDue()} AS days, i.hosted_url, i.pdf_url,
       t.id AS tenant_id, t.name AS tenant_name, s.notify_url, s.notify_secret
     FROM claimed c
     JOIN invoices i ON i.id = c.invoice_id AND i.account_id = c.account_id AND i.livemode = c.livemode

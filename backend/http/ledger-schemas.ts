@@ -39,12 +39,14 @@ const fromNotAfterTo = (v: { from?: Date; to?: Date }, ctx: z.RefinementCtx) => 
   }
 };
 
-export const InvoiceStatusFilter = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due']);
+export const InvoiceStatusFilter = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due', 'failed']);
 
 export const InvoiceListQuery = ListQuery.extend({
   tenant_id: uuid.optional(),
   status: InvoiceStatusFilter.optional().openapi({
-    description: '`open` lists every open invoice, past due or not; `past_due` only the open ones that are past due',
+    description:
+      '`open` lists every open invoice, past due or failed or not; `past_due` every past-due invoice, failed ones ' +
+      'included; `failed` only the open ones whose latest automatic payment failed',
   }),
   gateway: GatewaySchema.optional(),
   ...dateRange,
@@ -82,6 +84,13 @@ export const IdParams = z.object({ id: z.string().openapi({ param: { name: 'id',
 
 const TenantRefSchema = z.object({ id: z.string(), name: z.string() }).nullable();
 const statusEnum = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
+export const InvoiceStateSchema = z
+  .enum(['draft', 'open', 'past_due', 'failed', 'paid', 'uncollectible', 'void'])
+  .openapi({
+    description:
+      'the one badge the app shows, derived when read: `failed` (open, latest automatic payment failed, also ' +
+      '`past_due: true`) wins over `past_due` (open after its due date plus the grace days), else the status',
+  });
 
 export const InvoiceSchema = z
   .object({
@@ -98,8 +107,9 @@ export const InvoiceSchema = z
     amount_paid: money,
     amount_remaining: money,
     amount_refunded: money,
-    status: statusEnum.openapi({ description: 'the gateway status; a past-due invoice is `open` with `past_due`' }),
-    past_due: z.boolean(),
+    status: statusEnum.openapi({ description: 'the gateway status; a past-due or failed invoice is `open`' }),
+    state: InvoiceStateSchema,
+    past_due: z.boolean().openapi({ description: 'past due now (failed ones included), derived when read' }),
     days_past_due: z.number().int().openapi({
       description:
         'whole UTC calendar days since the due date, or since the failed payment when that came first; 0 when not past due',
@@ -108,6 +118,9 @@ export const InvoiceSchema = z
     created_at: timestamp,
     hosted_url: z.string().nullable(),
     pdf_url: z.string().nullable(),
+    dashboard_url: z.string().nullable().openapi({
+      description: 'the invoice in the Stripe Dashboard (its /test/ path for test-mode data); null for PayPal',
+    }),
   })
   .openapi('Invoice');
 
@@ -155,7 +168,15 @@ export const InvoiceDetailSchema = InvoiceSchema.extend({
 }).openapi('InvoiceDetail');
 
 const InvoiceRefSchema = z
-  .object({ id: z.string(), number: z.string().nullable(), total: money, currency, status: statusEnum, past_due: z.boolean() })
+  .object({
+    id: z.string(),
+    number: z.string().nullable(),
+    total: money,
+    currency,
+    status: statusEnum,
+    state: InvoiceStateSchema,
+    past_due: z.boolean(),
+  })
   .nullable();
 
 export const EventSchema = z

@@ -1,7 +1,8 @@
 // Schemas of the past-due API: aging per currency, the past-due invoices, and a scan's summary.
 import { z } from '@hono/zod-openapi';
 import { AGING_BUCKETS } from '../domain/past-due.js';
-import { GatewaySchema, ListQuery } from './schemas.js';
+import { InvoiceSchema } from './ledger-schemas.js';
+import { ListQuery } from './schemas.js';
 
 const timestamp = z.string().openapi({ format: 'date-time', example: '2026-11-01T12:00:00.000Z' });
 
@@ -20,32 +21,14 @@ export const CurrencyAgingSchema = z
   })
   .openapi('CurrencyAging');
 
-export const PastDueInvoiceSchema = z
-  .object({
-    id: z.string(),
-    gateway: GatewaySchema,
-    external_id: z.string(),
-    number: z.string().nullable(),
-    tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
-    customer_id: z.string().nullable(),
-    currency: z.string(),
-    total: z.number().int(),
-    tax: z.number().int(),
-    amount_due: z.number().int(),
-    amount_paid: z.number().int(),
-    amount_remaining: z.number().int(),
-    amount_refunded: z.number().int(),
-    status: z.literal('past_due'),
-    past_due: z.literal(true),
-    past_due_since: timestamp,
-    payment_failed: z.boolean(),
-    days_past_due: z.number().int().openapi({ description: 'whole UTC days since the due date (or the failed payment)' }),
-    due_date: timestamp.nullable(),
-    created_at: timestamp,
-    hosted_url: z.string().nullable(),
-    pdf_url: z.string().nullable(),
-  })
-  .openapi('PastDueInvoice');
+export const PastDueInvoiceSchema = InvoiceSchema.extend({
+  state: z.enum(['past_due', 'failed']).openapi({ description: '`failed` when its latest automatic payment failed' }),
+  past_due: z.literal(true),
+  past_due_since: timestamp.openapi({
+    description: 'when it became past due: its failed payment, or 00:00 UTC of the day after its due date plus the grace days',
+  }),
+  payment_failed: z.boolean(),
+}).openapi('PastDueInvoice');
 
 export const PastDueQuery = ListQuery.extend({
   tenant_id: z.string().uuid('tenant_id must be a tenant id').optional(),

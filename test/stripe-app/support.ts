@@ -127,12 +127,14 @@ export function invoice(over: Partial<InvoiceResponse> = {}): InvoiceResponse {
     amount_remaining: 123456,
     amount_refunded: 0,
     status: 'open',
+    state: over.past_due ? 'past_due' : 'open',
     past_due: false,
     days_past_due: 0,
     due_date: '2026-03-01T00:00:00.000Z',
     created_at: '2026-02-01T00:00:00.000Z',
     hosted_url: 'https://invoice.stripe.com/i/acct/test_inv',
     pdf_url: 'https://pay.stripe.com/invoice/acct/test_inv/pdf',
+    dashboard_url: 'https://dashboard.stripe.com/test/invoices/in_1Abc',
     ...over,
   };
 }

@@ -53,9 +53,6 @@ const handleInvoicePaymentFailed: Handler<EventOf<'invoice.payment_failed'>> = (
     payment_failed: event.data.object.collection_method === 'charge_automatically',
   });
 
-const handleInvoiceOverdue: Handler<EventOf<'invoice.overdue'>> = (ctx, event) =>
-  applyInvoiceEvent(ctx, event.data.object, { overdue: true });
-
 const handleInvoiceDeleted: Handler<EventOf<'invoice.deleted'>> = (ctx, event) =>
   applyInvoiceEvent(ctx, event.data.object, { deleted: true });
 
@@ -168,7 +165,9 @@ export const handlers: { [T in HandledType]: Handler<EventOf<T>> } = {
   'invoice.voided': handleInvoice,
   'invoice.marked_uncollectible': handleInvoice,
   'invoice.deleted': handleInvoiceDeleted,
-  'invoice.overdue': handleInvoiceOverdue,
+  // Past due by due date is derived when read (with the account's grace days), so Stripe's
+  // overdue notice is applied like any other invoice update.
+  'invoice.overdue': handleInvoice,
   'charge.refunded': handleChargeRefunded,
   'refund.created': handleRefund,
   'refund.updated': handleRefund,

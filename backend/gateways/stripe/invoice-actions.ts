@@ -24,7 +24,13 @@ const onlyFrom = (statuses: InvoiceStatus[], what: string) => (inv: InvoiceRef) 
 /** Which statuses each action accepts, as Stripe does. */
 export const ACTION_RULES: Record<InvoiceAction, ActionRule> = {
   retry: {
-    allowed: onlyFrom(['open'], 'retrying a payment'),
+    // Offered for failed invoices and open automatic ones; a send_invoice invoice nobody ever tried
+    // to pay has no payment to retry (the customer pays it; a reminder is the action for it).
+    allowed: (inv) =>
+      onlyFrom(['open'], 'retrying a payment')(inv) ??
+      (inv.collection_method === 'send_invoice' && inv.attempt_count === 0 && !inv.payment_failed
+        ? 'retrying a payment needs a failed or automatically charged invoice; this one is sent to the customer to pay and no payment was attempted'
+        : null),
     // Pays with the customer's default payment method.
     call: (stripe, id, options) => stripe.invoices.pay(id, {}, options),
   },

@@ -11,7 +11,6 @@ import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type Inv
 
 export interface InvoiceFlags {
   payment_failed?: boolean;
-  overdue?: boolean;
   deleted?: boolean;
 }
 
@@ -77,7 +76,6 @@ export function invoiceSnapshot(invoice: Stripe.Invoice, tenantId: string | null
     created_at: new Date(invoice.created * 1000),
     deleted: flags.deleted,
     payment_failed: flags.payment_failed,
-    overdue: flags.overdue,
   };
 }
 

@@ -22,7 +22,7 @@ export function eventRoutes() {
       request: { query: EventListQuery },
       responses: { 200: json(listOf(EventSchema)), ...errorResponses },
     }),
-    async (c) => c.json(await listEvents(c.var.deps.sql, scopeOf(c), c.req.valid('query')), 200),
+    async (c) => c.json(await listEvents(c.var.deps.sql, scopeOf(c), c.req.valid('query'), c.var.deps.now()), 200),
   );
 
   app.openapi(
@@ -34,7 +34,7 @@ export function eventRoutes() {
       request: { params: IdParams },
       responses: { 200: json(EventDetailSchema), ...errorResponses },
     }),
-    async (c) => c.json(await getEventDetail(c.var.deps.sql, scopeOf(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await getEventDetail(c.var.deps.sql, scopeOf(c), c.req.valid('param').id, c.var.deps.now()), 200),
   );
 
   app.openapi(
@@ -54,7 +54,7 @@ export function eventRoutes() {
       if (!isUuid(id)) throw notFound('event');
       const { sql } = c.var.deps;
       await replayEvent(sql, scopeOf(c), id, processorFor, isDatabaseUnavailable);
-      return c.json(await getEventDetail(sql, scopeOf(c), id), 200);
+      return c.json(await getEventDetail(sql, scopeOf(c), id, c.var.deps.now()), 200);
     },
   );
 

@@ -26,7 +26,7 @@ import type {
 export type * from './contract';
 
 export type Gateway = 'stripe' | 'paypal';
-export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due';
+export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due' | 'failed';
 export type InvoiceAction = 'retry' | 'void' | 'mark-uncollectible' | 'send-reminder';
 
 export interface PageParams {

@@ -18,10 +18,10 @@ describe('days past due in the invoice list', () => {
   it('counts whole UTC calendar days, as the past-due list does, and 0 when not past due', async () => {
     const scope = await newScope();
     const cases = [
-      // [due date, how it became past due (when), expected days at NOW]
-      { due: t('2026-02-01T00:00:00Z'), overdue: true, at: t('2026-02-02T06:00:00Z'), days: 28 },
-      { due: t('2026-02-28T23:00:00Z'), overdue: true, at: t('2026-02-28T23:30:00Z'), days: 1 },
-      { due: t('2025-12-01T00:00:00Z'), overdue: true, at: t('2025-12-02T00:00:00Z'), days: 90 },
+      // [due date, when it was delivered, expected days at NOW]: past due by the clock alone
+      { due: t('2026-02-01T00:00:00Z'), at: t('2026-01-02T06:00:00Z'), days: 28 },
+      { due: t('2026-02-28T23:00:00Z'), at: t('2026-01-28T23:30:00Z'), days: 1 },
+      { due: t('2025-12-01T00:00:00Z'), at: t('2025-11-02T00:00:00Z'), days: 90 },
       // no due date: counted from the failed payment
       { due: null, payment_failed: true, at: t('2026-02-20T06:00:00Z'), days: 9 },
       // the due date still ahead: counted from the failed payment
@@ -29,9 +29,10 @@ describe('days past due in the invoice list', () => {
     ];
     const ids = [];
     for (const c of cases) {
-      ids.push(await seedInvoice(sql, scope, { status: 'open', due_date: c.due, overdue: c.overdue, payment_failed: c.payment_failed }, { time: c.at }));
+      ids.push(await seedInvoice(sql, scope, { status: 'open', due_date: c.due, payment_failed: c.payment_failed }, { time: c.at }));
     }
-    const notPastDue = await seedInvoice(sql, scope, { status: 'open', due_date: t('2026-01-01T00:00:00Z') });
+    // due today: not yet past due
+    const notPastDue = await seedInvoice(sql, scope, { status: 'open', due_date: t('2026-03-01T00:00:00Z') });
 
     const listed = new Map((await listInvoices(sql, scope, { limit: 100 }, NOW)).data.map((i) => [i.id, i.days_past_due]));
     const pastDue = new Map((await listPastDue(sql, scope, NOW, { limit: 100 })).data.map((i) => [i.id, i.days_past_due]));

@@ -128,7 +128,8 @@ describe('admin notifications', () => {
         external_id: `in_n${seq}`,
         number: `INV-${seq}`,
         due_date: '2026-04-30T12:00:00.000Z',
-        past_due_since: T0.toISOString(),
+        // derived: 00:00 UTC of the day after the due date (no grace days)
+        past_due_since: '2026-05-01T00:00:00.000Z',
       },
       amount: 12345,
       currency: 'usd',

@@ -155,12 +155,34 @@ describe('past-due transitions', () => {
     const s = snap({ gateway: 'paypal', external_id: 'I-PAYPALSUB1-1', currency: 'eur', amount_remaining: 2500, payment_failed: true });
     const id = await put(scope, s, failedAt);
     const [item] = (await listPastDue(sql, scope, NOW, { limit: 10 })).data;
-    expect(item).toMatchObject({ id, gateway: 'paypal', status: 'past_due', days_past_due: 42, amount_remaining: 2500 });
+    expect(item).toMatchObject({ id, gateway: 'paypal', status: 'open', state: 'failed', past_due_since: failedAt, days_past_due: 42, amount_remaining: 2500 });
     expect(await pastDueAging(sql, scope, NOW)).toEqual([
       { currency: 'eur', buckets: { '1-30': z(), '31-60': { count: 1, amount: 2500 }, '61-90': z(), '90+': z() }, total: { count: 1, amount: 2500 } },
     ]);
     await put(scope, { ...s, status: 'paid', amount_paid: 2500, amount_remaining: 0 }, daysAgo(1));
     expect(await pastDueAging(sql, scope, NOW)).toEqual([]);
+  });
+
+  it('a payment failure counts even when delivered after a newer update, until the invoice is paid', async () => {
+    const scope = await newScope();
+    const s = snap({ collection_method: 'charge_automatically', due_date: null });
+    const id = await put(scope, s, daysAgo(2)); // a later update is already stored
+    const failure = { ...s, attempt_count: 1, payment_failed: true };
+    await put(scope, failure, daysAgo(5)); // the failure, delivered late
+    const [item] = (await listPastDue(sql, scope, NOW, { limit: 10 })).data;
+    expect(item).toMatchObject({ id, state: 'failed', payment_failed: true, days_past_due: 5 });
+    await put(scope, failure, daysAgo(1)); // a second failure keeps the first one's time
+    expect((await listPastDue(sql, scope, NOW, { limit: 10 })).data[0]).toMatchObject({ id, days_past_due: 5 });
+
+    await put(scope, { ...s, status: 'paid', amount_paid: 1000, amount_remaining: 0 }, daysAgo(0.5));
+    await put(scope, failure, daysAgo(3)); // a replayed failure does not reopen a paid invoice
+    expect((await listPastDue(sql, scope, NOW, { limit: 10 })).data).toEqual([]);
+    // the failure's row is dated when it happened, before the update that was stored first
+    expect((await invoice(id)).history).toEqual([
+      `open→past_due event:evt_${evt - 3} (payment failed)`,
+      `∅→open event:evt_${evt - 4}`,
+      `past_due→paid event:evt_${evt - 1}`,
+    ]);
   });
 
   it('is all or nothing: a scan whose transaction fails leaves no flag and no history', async () => {

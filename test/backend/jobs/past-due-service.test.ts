@@ -58,7 +58,7 @@ describe('past-due tracking on the running service', () => {
           total: { count: 1, amount: 25_000 },
         },
       ]);
-      expect(view.data).toMatchObject([{ external_id: invoice.id, days_past_due: 40, status: 'past_due' }]);
+      expect(view.data).toMatchObject([{ external_id: invoice.id, days_past_due: 40, status: 'open', state: 'past_due' }]);
 
       expect(receiver.requests).toHaveLength(1);
       const [msg] = receiver.requests;

@@ -218,11 +218,11 @@ describe('PaymentsAndInvoices', () => {
     const backend = backendWith({
       'GET /api/events': () =>
         list([
-          event({ invoice: { id: 'inv_linked', number: 'INV-9', total: 100, currency: 'usd', status: 'open', past_due: false } }),
+          event({ invoice: { id: 'inv_linked', number: 'INV-9', total: 100, currency: 'usd', status: 'open', state: 'open', past_due: false } }),
           event({ id: 'e2', event_id: 'WH-77', gateway: 'paypal', type: 'PAYMENT.SALE.DENIED', processed: false, error: 'no invoice', tenant: null }),
         ]),
       'GET /api/events/33333333-3333-4333-8333-333333333333': () => ({
-        ...event({ invoice: { id: 'inv_linked', number: 'INV-9', total: 100, currency: 'usd', status: 'open', past_due: false } }),
+        ...event({ invoice: { id: 'inv_linked', number: 'INV-9', total: 100, currency: 'usd', status: 'open', state: 'open', past_due: false } }),
         object_id: 'in_1',
         customer_id: 'cus_Acme',
         processed_at: '2026-02-02T10:00:01.000Z',
@@ -264,7 +264,7 @@ describe('PaymentsAndInvoices', () => {
   test('past due: aging buckets per currency and the list', async () => {
     const row = {
       ...invoice({ id: 'pd1', number: 'INV-PD', currency: 'eur', amount_remaining: 30000, days_past_due: 12 }),
-      status: 'past_due' as const,
+      state: 'past_due' as const,
       past_due: true as const,
       past_due_since: '2026-02-15T00:00:00.000Z',
       payment_failed: false,

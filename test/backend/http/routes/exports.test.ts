@@ -3,7 +3,7 @@ import { harnessScope, seedEvent, seedInvoice, seedTenant } from '../../../suppo
 
 const d = (iso: string) => new Date(iso);
 const INVOICE_HEADER =
-  'id,number,gateway,external_id,tenant_id,tenant_name,customer_id,status,past_due,days_past_due,currency,total,tax,' +
+  'id,number,gateway,external_id,tenant_id,tenant_name,customer_id,status,state,past_due,days_past_due,currency,total,tax,' +
   'amount_due,amount_paid,amount_remaining,amount_refunded,due_date,created_at,paid_at';
 
 async function link(h: Harness, kind: string, filters: Record<string, string> = {}, mode = 'test') {
@@ -54,7 +54,7 @@ async function ledger() {
     scope,
     {
       number: 'K-1', external_id: 'in_k1', customer_id: 'cus_other', currency: 'kwd', total: 1234, amount_due: 1234,
-      amount_remaining: 1234, due_date: d('2026-01-20T00:00:00Z'), overdue: true, created_at: d('2026-01-10T00:00:00Z'),
+      amount_remaining: 1234, due_date: d('2026-01-20T00:00:00Z'), created_at: d('2026-01-10T00:00:00Z'),
     },
     { time: d('2026-01-21T00:00:00Z') },
   );
@@ -78,9 +78,9 @@ describe('CSV exports', () => {
     expect((await res.text()).split('\n')).toEqual([
       INVOICE_HEADER,
       // newest first, as the list
-      `${j1},J-1,stripe,in_j1,${acme.id},"Acme, Inc.",cus_acme,open,false,0,jpy,5000,0,5000,0,5000,0,2026-03-20T00:00:00.000Z,2026-02-05T00:00:00.000Z,`,
-      `${u1},U-1,stripe,in_u1,${acme.id},"Acme, Inc.",cus_acme,paid,false,0,usd,123.45,10.45,123.45,123.45,0.00,5.00,,2026-02-01T00:00:00.000Z,2026-02-10T08:30:00.000Z`,
-      `${k1},K-1,stripe,in_k1,,,cus_other,open,true,40,kwd,1.234,0.000,1.234,0.000,1.234,0.000,2026-01-20T00:00:00.000Z,2026-01-10T00:00:00.000Z,`,
+      `${j1},J-1,stripe,in_j1,${acme.id},"Acme, Inc.",cus_acme,open,open,false,0,jpy,5000,0,5000,0,5000,0,2026-03-20T00:00:00.000Z,2026-02-05T00:00:00.000Z,`,
+      `${u1},U-1,stripe,in_u1,${acme.id},"Acme, Inc.",cus_acme,paid,paid,false,0,usd,123.45,10.45,123.45,123.45,0.00,5.00,,2026-02-01T00:00:00.000Z,2026-02-10T08:30:00.000Z`,
+      `${k1},K-1,stripe,in_k1,,,cus_other,open,past_due,true,40,kwd,1.234,0.000,1.234,0.000,1.234,0.000,2026-01-20T00:00:00.000Z,2026-01-10T00:00:00.000Z,`,
       '',
     ]);
   });

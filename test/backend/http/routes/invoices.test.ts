@@ -27,7 +27,7 @@ async function ledger() {
   const ids = {
     paid: await seed({ number: 'ACME-0001', customer_id: 'cus_Acme1', tenant_id: acme.id, status: 'paid', amount_paid: 1000, amount_remaining: 0, created_at: d('2026-01-10T00:00:00Z'), hosted_url: 'https://invoice.stripe.com/i/1', pdf_url: 'https://pay.stripe.com/invoice/1/pdf' }),
     open: await seed({ number: 'ACME-0002', customer_id: 'cus_Acme1', tenant_id: acme.id, status: 'open', due_date: d('2026-03-15T00:00:00Z'), created_at: d('2026-01-20T00:00:00Z') }),
-    pastDue: await seed({ number: 'GLX-0001', customer_id: 'cus_Globex', tenant_id: globex.id, status: 'open', overdue: true, due_date: d('2026-02-01T00:00:00Z'), created_at: d('2026-02-05T00:00:00Z') }),
+    pastDue: await seed({ number: 'GLX-0001', customer_id: 'cus_Globex', tenant_id: globex.id, status: 'open', due_date: d('2026-02-01T00:00:00Z'), created_at: d('2026-02-05T00:00:00Z') }),
     draft: await seed({ gateway: 'paypal', external_id: 'INV2-ABCD-EFGH', number: null, customer_id: 'PAYER7XYZ', currency: 'eur', status: 'draft', created_at: d('2026-02-10T00:00:00Z') }),
     void: await seed({ number: 'GLX-0002', customer_id: 'cus_Globex', tenant_id: globex.id, status: 'void', created_at: d('2026-02-15T00:00:00Z') }),
     uncollectible: await seed({ number: 'GLX-0003', customer_id: 'cus_Globex', tenant_id: globex.id, currency: 'jpy', total: 5000, amount_due: 5000, amount_remaining: 5000, status: 'uncollectible', created_at: d('2026-02-20T12:30:00Z') }),
@@ -50,7 +50,8 @@ describe('GET /api/invoices', () => {
     const paid = data.find((i) => i.id === ids.paid)!;
     expect(Object.keys(paid).sort()).toEqual(
       ['id', 'gateway', 'external_id', 'number', 'tenant', 'customer_id', 'currency', 'total', 'tax', 'amount_due', 'amount_paid',
-        'amount_remaining', 'amount_refunded', 'status', 'past_due', 'days_past_due', 'due_date', 'created_at', 'hosted_url', 'pdf_url'].sort(),
+        'amount_remaining', 'amount_refunded', 'status', 'state', 'past_due', 'days_past_due', 'due_date', 'created_at', 'hosted_url',
+        'pdf_url', 'dashboard_url'].sort(),
     );
     expect(paid).toMatchObject({
       gateway: 'stripe',
@@ -62,20 +63,22 @@ describe('GET /api/invoices', () => {
       amount_remaining: 0,
       amount_refunded: 0,
       status: 'paid',
+      state: 'paid',
       past_due: false,
       days_past_due: 0,
       due_date: null,
       created_at: '2026-01-10T00:00:00.000Z',
       hosted_url: 'https://invoice.stripe.com/i/1',
       pdf_url: 'https://pay.stripe.com/invoice/1/pdf',
+      dashboard_url: `https://dashboard.stripe.com/test/invoices/${paid.external_id}`,
     });
-    expect(data.find((i) => i.id === ids.draft)).toMatchObject({ gateway: 'paypal', tenant: null, currency: 'eur' });
+    expect(data.find((i) => i.id === ids.draft)).toMatchObject({ gateway: 'paypal', tenant: null, currency: 'eur', dashboard_url: null });
   });
 
   it('reports days past due against the injected clock', async () => {
     const { h, ids } = await ledger();
     const pastDue = (await list(h)).data.find((i) => i.id === ids.pastDue)!;
-    expect(pastDue).toMatchObject({ status: 'open', past_due: true, days_past_due: 28, due_date: '2026-02-01T00:00:00.000Z' });
+    expect(pastDue).toMatchObject({ status: 'open', state: 'past_due', past_due: true, days_past_due: 28, due_date: '2026-02-01T00:00:00.000Z' });
     h.clock.set('2026-05-02T00:00:00Z');
     expect((await list(h)).data.find((i) => i.id === ids.pastDue)!.days_past_due).toBe(90);
   });
@@ -84,6 +87,7 @@ describe('GET /api/invoices', () => {
     ['status=draft', [null]],
     ['status=open', ['GLX-0001', 'ACME-0002', 'X_100%', 'X1100a']],
     ['status=past_due', ['GLX-0001']],
+    ['status=failed', []],
     ['status=paid', ['ACME-0001']],
     ['status=void', ['GLX-0002']],
     ['status=uncollectible', ['GLX-0003']],
@@ -199,8 +203,10 @@ describe('GET /api/invoices/:id', () => {
       id: fresh.id,
       tenant: { id: globex.id, name: 'Globex' },
       status: 'open',
+      state: 'failed',
       past_due: true,
       days_past_due: 23,
+      dashboard_url: 'https://dashboard.stripe.com/test/invoices/in_glx_1',
       subscription_id: 'sub_1',
       collection_method: 'charge_automatically',
       attempt_count: 1,
@@ -230,7 +236,7 @@ describe('GET /api/invoices/:id', () => {
       expect.arrayContaining(['tenant_id', 'status', 'gateway', 'from', 'to', 'q', 'limit', 'cursor']),
     );
     const status = params.find((p: { name: string }) => p.name === 'status');
-    expect(status.schema.enum).toEqual(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due']);
+    expect(status.schema.enum).toEqual(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due', 'failed']);
     expect(status.description).toMatch(/past_due/);
     expect(doc.paths['/api/invoices/{id}'].get.responses['200']).toBeDefined();
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Invoice', 'InvoiceDetail', 'HistoryEntry']));

@@ -68,13 +68,18 @@ describe('GET /api/past-due and POST /api/past-due/scan', () => {
         { currency: 'usd', buckets: { '1-30': z, '31-60': { count: 1, amount: 750 }, '61-90': z, '90+': z }, total: { count: 1, amount: 750 } },
       ]);
       expect(body.data.map((i) => [i.currency, i.days_past_due])).toEqual([['jpy', 95], ['usd', 40]]);
+      // the same item shape as the invoice list: gateway status, the state badge
       expect(body.data[1]).toMatchObject({
         id,
-        status: 'past_due',
+        status: 'open',
+        state: 'past_due',
         past_due: true,
+        payment_failed: false,
         tenant: { id: tenant.id, name: 'Globex' },
         due_date: daysAgo(40).toISOString(),
-        past_due_since: NOW.toISOString(),
+        // 00:00 UTC of the day after the due date plus the 2 grace days
+        past_due_since: '2026-08-14T00:00:00.000Z',
+        dashboard_url: expect.stringMatching(/^https:\/\/dashboard\.stripe\.com\/test\/invoices\/in_r\d+$/),
         hosted_url: 'https://invoice.stripe.com/i/x',
       });
       expect(body.next_cursor).toBeNull();
@@ -104,15 +109,21 @@ describe('GET /api/past-due and POST /api/past-due/scan', () => {
     await put(other, test(other), snap());
 
     expect(await (await h.api('POST', '/api/past-due/scan')).json()).toMatchObject({ entered: 1 });
+    // the scan of test mode recorded nothing in live mode
     const [live] = await h.sql`SELECT past_due FROM invoices WHERE id = ${liveId}`;
     expect(live.past_due).toBe(false);
 
     const mine: PastDueResponse = await (await h.api('GET', '/api/past-due')).json();
     expect(mine.data).toHaveLength(1);
+    expect(mine.data[0].id).not.toBe(liveId);
+    // live mode sees its own past-due invoice (derived when read, scanned or not), and only it
     const liveView: PastDueResponse = await (await h.api('GET', '/api/past-due', undefined, { mode: 'live' })).json();
-    expect(liveView).toEqual({ currencies: [], data: [], next_cursor: null });
+    expect(liveView.data.map((i) => [i.id, i.dashboard_url?.startsWith('https://dashboard.stripe.com/invoices/')])).toEqual([[liveId, true]]);
+    const empty: PastDueResponse = await (await other.api('GET', '/api/past-due', undefined, { mode: 'live' })).json();
+    expect(empty).toEqual({ currencies: [], data: [], next_cursor: null });
     const theirs: PastDueResponse = await (await other.api('GET', '/api/past-due')).json();
-    expect(theirs).toEqual({ currencies: [], data: [], next_cursor: null });
+    expect(theirs.data.map((i) => i.id)).not.toContain(mine.data[0].id);
+    expect(theirs.data).toHaveLength(1);
 
     const otherTenant = await (await other.api('POST', '/api/tenants', { name: 'Not yours' })).json();
     const res = await h.api('GET', `/api/past-due?tenant_id=${otherTenant.id}`);

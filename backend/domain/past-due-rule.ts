@@ -1,0 +1,77 @@
+// The past-due rule as SQL over one invoice row `i`, evaluated when read: nothing stored decides
+// whether an invoice is past due or failed, only its facts, the clock and the grace days.
+//
+// Past due: open, not deleted, and its automatic payment failed (payment_failed), or its due date
+// plus the account's past_due_grace_days has passed in whole UTC days: due 10 Jan with 0 grace
+// days is past due from 11 Jan 00:00 UTC, with 2 grace days from 13 Jan 00:00 UTC.
+// Failed: open, not deleted, payment_failed (the latest attempt failed and it was not paid since);
+// a failed invoice is also past due, and its state is `failed`.
+// days_past_due: whole UTC calendar days from the due date, or from the payment failure when that
+// came first or there is no due date, to now; 0 when not past due.
+import type postgres from 'postgres';
+import type { Db } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import type { InvoiceStatus } from './invoices.js';
+
+/** The one badge an invoice shows. */
+export type InvoiceState = InvoiceStatus | 'past_due' | 'failed';
+
+const DAY_MS = 86_400_000;
+
+/** 00:00 UTC of the day of `now`. */
+export const utcDayStart = (now: Date) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
+
+type Fragment = postgres.Fragment;
+
+/** Grace days of one account+mode (accounts without settings have the default, 0). */
+export const scopeGraceDays = (db: Db, scope: Scope) => db`COALESCE((
+  SELECT s.past_due_grace_days FROM account_settings s
+  WHERE s.account_id = ${scope.accountId} AND s.livemode = ${scope.livemode}), 0)`;
+
+/** Grace days of the row's own account+mode (for statements over every account). */
+export const rowGraceDays = (db: Db) => db`COALESCE((
+  SELECT s.past_due_grace_days FROM account_settings s
+  WHERE s.account_id = i.account_id AND s.livemode = i.livemode), 0)`;
+
+/**
+ * The rule's SQL fragments over `invoices i` as of `now`, with `grace` (scopeGraceDays for a
+ * single-scope read: a constant the planner can use in index conditions; rowGraceDays otherwise).
+ * Each call builds new fragments, so a statement may embed any of them once each.
+ */
+export function pastDueRule(db: Db, now: Date, grace: () => Fragment) {
+  const dayStart = utcDayStart(now);
+  // due dates before this instant are past due
+  const cutoff = () => db`(${dayStart}::timestamptz - make_interval(days => ${grace()}))`;
+  const pastDue = () => db`(i.status = 'open' AND NOT i.deleted AND (i.payment_failed OR i.due_date < ${cutoff()}))`;
+  const failed = () => db`(i.status = 'open' AND NOT i.deleted AND i.payment_failed)`;
+  const daysOfPastDue = () => db`COALESCE(GREATEST(0, (${now}::timestamptz AT TIME ZONE 'UTC')::date
+    - (LEAST(i.due_date, i.payment_failed_at) AT TIME ZONE 'UTC')::date), 0)`;
+  return {
+    cutoff,
+    /** condition (NULL counts as false): the invoice is past due now (failed ones included) */
+    pastDue,
+    /** boolean value of pastDue, never NULL, for select lists */
+    isPastDue: () => db`COALESCE(${pastDue()}, false)`,
+    /** boolean: the invoice's automatic payment failed and it is still open */
+    failed,
+    /** text: the invoice's state */
+    state: () => db`(CASE WHEN ${failed()} THEN 'failed' WHEN ${pastDue()} THEN 'past_due' ELSE i.status END)`,
+    /** integer: whole UTC days past due, 0 when not past due */
+    days: () => db`(CASE WHEN ${pastDue()} THEN ${daysOfPastDue()} ELSE 0 END)`,
+    /** integer: the same for a row already known to be past due (reads only indexed columns) */
+    daysOfPastDue,
+    /**
+     * timestamptz: when the invoice became past due: its payment failure, or 00:00 UTC of the day
+     * after its due date plus the grace days, whichever came first.
+     */
+    since: () => db`COALESCE(LEAST(
+      CASE WHEN i.payment_failed THEN i.payment_failed_at END,
+      ((i.due_date AT TIME ZONE 'UTC')::date + 1 + ${grace()})::timestamp AT TIME ZONE 'UTC'), i.source_time)`,
+  };
+}
+
+/** Where the Stripe Dashboard shows an invoice (the test-mode path for test data); null for PayPal. */
+export function dashboardUrl(gateway: string, externalId: string, livemode: boolean): string | null {
+  if (gateway !== 'stripe') return null;
+  return `https://dashboard.stripe.com/${livemode ? '' : 'test/'}invoices/${encodeURIComponent(externalId)}`;
+}
