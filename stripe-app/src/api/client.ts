@@ -25,7 +25,7 @@ import type {
 export type * from './contract';
 
 export type Gateway = 'stripe' | 'paypal';
-export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due';
+export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due' | 'failed';
 export type InvoiceAction = 'retry' | 'void' | 'mark-uncollectible' | 'send-reminder';
 
 export interface PageParams {
@@ -175,7 +175,8 @@ export function createApiClient(context: Context) {
       request<List<EventResponse>>('GET', '/events', { query: { ...filters } }),
     getEvent: (eventId: string) => request<EventDetailResponse>('GET', `/events/${id(eventId)}`),
 
-    pastDue: (page: PageParams = {}) => request<PastDueResponse>('GET', '/past-due', { query: { ...page } }),
+    pastDue: (params: { tenant_id?: string } & PageParams = {}) =>
+      request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
 
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),

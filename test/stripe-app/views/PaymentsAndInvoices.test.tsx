@@ -115,52 +115,57 @@ describe('PaymentsAndInvoices', () => {
     expect(wrapper.find(FullPageView)!.prop('pageAction')!.label).toBe('Create one-time invoice');
   });
 
-  test('the card filters send tenant and date range to /api/stats', async () => {
+  test('one filter bar: its tenant and date range scope the cards, the chart and every tab', async () => {
     const backend = backendWith();
     const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
     await settle(update);
-    const first = params(backend.calls.find((c) => c.url.pathname === '/api/stats')!.url);
-    expect(Object.keys(first).sort()).toEqual(['from', 'to']); // default: last 12 months
-    wrapper.findAll(SearchField)[0].trigger('onSelectionChange', TENANT_ID);
+    // one Tenant and one Date control on the page, whichever tab is open
+    for (const tab of ['invoices', 'events', 'past-due']) {
+      wrapper.find(Tabs)!.trigger('onSelectionChange', tab);
+      await settle(update);
+      // (the one-time invoice form's "Tenants" picker is a different control)
+      expect(wrapper.findAll(SearchField).filter((f) => f.prop('label') === 'Tenant')).toHaveLength(1);
+      expect(wrapper.findAll(DateRangePicker)).toHaveLength(1);
+    }
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'invoices');
     await settle(update);
-    expect(params(backend.last('GET', '/api/stats').url).tenant_id).toBe(TENANT_ID);
-    wrapper.findAll(DateRangePicker)[0].trigger('onChange', {
-      range: { start: new Date(2026, 0, 1), end: new Date(2026, 0, 31) },
-    });
-    await settle(update);
-    const last = params(backend.last('GET', '/api/stats').url);
-    expect(last).toEqual({
-      tenant_id: TENANT_ID,
-      from: new Date(2026, 0, 1).toISOString(),
-      to: new Date(2026, 1, 1).toISOString(),
-    });
-  });
-
-  test('invoice filters send status, gateway, tenant, search and date range', async () => {
-    const backend = backendWith();
-    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
-    await settle(update);
+    // default: all time, for the cards and the list alike
+    expect(wrapper.find(DateRangePicker)!.prop('value')).toMatchObject({ range: 'allTime' });
+    expect(params(backend.last('GET', '/api/stats').url)).toEqual({});
     expect(params(backend.last('GET', '/api/invoices').url)).toEqual({ limit: '25' });
 
-    select(wrapper, 'Status', 'past_due');
+    wrapper.find(SearchField)!.trigger('onSelectionChange', TENANT_ID);
+    await settle(update);
+    wrapper.find(DateRangePicker)!.trigger('onChange', { range: { start: new Date(2026, 0, 1), end: new Date(2026, 0, 31) } });
+    await settle(update);
+    const scope = { tenant_id: TENANT_ID, from: new Date(2026, 0, 1).toISOString(), to: new Date(2026, 1, 1).toISOString() };
+    expect(params(backend.last('GET', '/api/stats').url)).toEqual(scope);
+    expect(params(backend.last('GET', '/api/invoices').url)).toEqual({ ...scope, limit: '25' });
+
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'events');
+    await settle(update);
+    expect(params(backend.last('GET', '/api/events').url)).toEqual({ ...scope, limit: '25' });
+    // past due is as of today: the tenant applies, the date range does not, and the tab says so
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'past-due');
+    await settle(update);
+    expect(params(backend.last('GET', '/api/past-due').url)).toEqual({ tenant_id: TENANT_ID, limit: '25' });
+    expect(seen(wrapper)).toContain('the date range does not apply here');
+  });
+
+  test('invoice filters add status (Failed included), gateway and search to the page scope', async () => {
+    const backend = backendWith();
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const status = findAll(wrapper, 'Select').find((s) => s.props.label === 'Status')!;
+    expect(status.text).toContain('Failed');
+    select(wrapper, 'Status', 'failed');
     select(wrapper, 'Gateway', 'paypal');
-    await settle(update);
-    // the tenant picker of the tab (the second SearchField on the page)
-    const picker = wrapper.findAll(SearchField)[1];
-    picker.trigger('onInputChange', 'acm');
-    await settle(update);
-    expect(params(backend.last('GET', '/api/tenants').url)).toEqual({ q: 'acm', limit: '20' });
-    wrapper.findAll(SearchField)[1].trigger('onSelectionChange', TENANT_ID);
     trigger(wrapper, 'TextField', (f) => f.props.label === 'Search', 'onChange', { target: { value: 'INV-00' } });
-    wrapper.findAll(DateRangePicker)[1].trigger('onChange', { range: { start: new Date(2026, 1, 1), end: new Date(2026, 1, 28) } });
     await settle(update);
     expect(params(backend.last('GET', '/api/invoices').url)).toEqual({
-      status: 'past_due',
+      status: 'failed',
       gateway: 'paypal',
-      tenant_id: TENANT_ID,
       q: 'INV-00',
-      from: new Date(2026, 1, 1).toISOString(),
-      to: new Date(2026, 2, 1).toISOString(),
       limit: '25',
     });
   });
@@ -242,8 +247,7 @@ describe('PaymentsAndInvoices', () => {
     select(wrapper, 'Gateway', 'stripe');
     trigger(wrapper, 'TextField', (f) => f.props.label === 'Event type', 'onChange', { target: { value: 'invoice.paid' } });
     await settle(update);
-    wrapper.findAll(SearchField)[1].trigger('onSelectionChange', TENANT_ID);
-    wrapper.findAll(DateRangePicker)[1].trigger('onChange', { range: 'allTime' });
+    wrapper.find(SearchField)!.trigger('onSelectionChange', TENANT_ID); // the page's tenant
     await settle(update);
     expect(params(backend.last('GET', '/api/events').url)).toEqual({
       processed: 'false',
