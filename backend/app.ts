@@ -18,6 +18,8 @@ import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './gateways/stripe/webhook-route.js';
 import { paypalWebhookRoutes } from './gateways/paypal/webhook-route.js';
 import { actionRoutes } from './http/routes/actions.js';
+import { collectionsRoutes } from './http/routes/collections.js';
+import { exportRoutes } from './http/routes/exports.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -47,7 +49,9 @@ export function createApp(deps: Deps) {
   );
   app.use('/api/*', appAuth());
 
+  const exports = exportRoutes();
   app.route('/', healthRoutes());
+  app.route('/', exports.download); // the token is the credential, outside /api auth
   app.route('/', stripeWebhookRoutes()); // signed by Stripe, outside /api auth
   app.route('/', paypalWebhookRoutes(deps.config)); // signed by PayPal, outside /api auth
   app.route('/api', settingsRoutes());
@@ -58,6 +62,8 @@ export function createApp(deps: Deps) {
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());
   app.route('/api', actionRoutes());
+  app.route('/api', collectionsRoutes());
+  app.route('/api', exports.api);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',

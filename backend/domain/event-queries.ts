@@ -104,6 +104,17 @@ export interface EventFilters {
   processed?: boolean;
 }
 
+/** The list's conditions on `payment_events e` (scope and filters, no cursor): the list and the CSV export share them. */
+export function eventFilterSql(db: Db, scope: Scope, filters: Omit<EventFilters, 'limit' | 'cursor'>) {
+  return db`e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode}
+    ${filters.gateway ? db`AND e.gateway = ${filters.gateway}` : db``}
+    ${filters.type ? db`AND e.type = ${filters.type}` : db``}
+    ${filters.tenant_id ? db`AND e.tenant_id = ${filters.tenant_id}` : db``}
+    ${filters.from ? db`AND e.occurred_at >= ${filters.from}` : db``}
+    ${filters.to ? db`AND e.occurred_at < ${filters.to}` : db``}
+    ${filters.processed === undefined ? db`` : db`AND e.processed = ${filters.processed}`}`;
+}
+
 export async function listEvents(
   db: Db,
   scope: Scope,
@@ -116,13 +127,7 @@ export async function listEvents(
     SELECT ${itemColumns(db)}
     FROM (
       SELECT * FROM payment_events e
-      WHERE e.account_id = ${scope.accountId} AND e.livemode = ${scope.livemode}
-        ${filters.gateway ? db`AND e.gateway = ${filters.gateway}` : db``}
-        ${filters.type ? db`AND e.type = ${filters.type}` : db``}
-        ${filters.tenant_id ? db`AND e.tenant_id = ${filters.tenant_id}` : db``}
-        ${filters.from ? db`AND e.occurred_at >= ${filters.from}` : db``}
-        ${filters.to ? db`AND e.occurred_at < ${filters.to}` : db``}
-        ${filters.processed === undefined ? db`` : db`AND e.processed = ${filters.processed}`}
+      WHERE ${eventFilterSql(db, scope, filters)}
         ${after ? db`AND (e.occurred_at, e.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
       ORDER BY e.occurred_at DESC, e.id DESC
       LIMIT ${filters.limit + 1}

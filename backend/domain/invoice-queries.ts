@@ -108,6 +108,20 @@ export interface InvoiceFilters {
   q?: string;
 }
 
+/** The list's conditions on `invoices i` (scope and filters, no cursor): the list and the CSV export share them. */
+export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilters, 'limit' | 'cursor'>) {
+  const q = filters.q ? containsPattern(filters.q) : null;
+  const status = filters.status;
+  return db`i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
+    ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
+    ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
+    ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
+    ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
+    ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
+    ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
+      AND ${searchText(db)} LIKE ${q}` : db``}`;
+}
+
 export async function listInvoices(
   db: Db,
   scope: Scope,
@@ -115,22 +129,13 @@ export async function listInvoices(
   now: Date,
 ): Promise<{ data: Invoice[]; next_cursor: string | null }> {
   const after = decodeCursor(filters.cursor);
-  const q = filters.q ? containsPattern(filters.q) : null;
-  const status = filters.status;
   // The page is cut from invoices alone, then joined to tenants (joined first, the planner may
   // hash-join every invoice of the account before sorting).
   const rows = await db<InvoiceRow[]>`
     SELECT ${itemColumns(db)}
     FROM (
       SELECT * FROM invoices i
-      WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
-        ${filters.tenant_id ? db`AND i.tenant_id = ${filters.tenant_id}` : db``}
-        ${status === 'past_due' ? db`AND i.status = 'open' AND i.past_due` : status ? db`AND i.status = ${status}` : db``}
-        ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
-        ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
-        ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
-        ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
-          AND ${searchText(db)} LIKE ${q}` : db``}
+      WHERE ${invoiceFilterSql(db, scope, filters)}
         ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
       ORDER BY i.created_at DESC, i.id DESC
       LIMIT ${filters.limit + 1}

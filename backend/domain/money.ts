@@ -37,3 +37,24 @@ export function toMinorUnits(value: unknown, currency: string): number {
   const n = Number(minor);
   return sign && n !== 0 ? -n : n;
 }
+
+const exponents = new Map<string, number>();
+
+/**
+ * 2900 EUR -> "29.00", 1000 JPY -> "1000", 1234 KWD -> "1.234", -5 USD -> "-0.05". String
+ * arithmetic on the integer (no floating point); the exponent is looked up once per currency, as
+ * exports format a million amounts.
+ */
+export function formatMinorUnits(amount: number, currency: string): string {
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    exponent = currencyExponent(currency);
+    exponents.set(currency, exponent);
+  }
+  if (!Number.isSafeInteger(amount)) throw invalid(`amount ${amount} is not an integer in minor units`);
+  const digits = Math.abs(amount).toString();
+  const sign = amount < 0 ? '-' : '';
+  if (exponent === 0) return sign + digits;
+  const padded = digits.padStart(exponent + 1, '0');
+  return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}

@@ -125,7 +125,7 @@ export interface PastDueFilter {
 }
 
 /** A tenant filter must name a tenant of this account and mode; another account's is 404. */
-async function checkTenant(db: Db, scope: Scope, tenantId: string | undefined) {
+export async function checkTenant(db: Db, scope: Scope, tenantId: string | undefined) {
   if (tenantId === undefined) return;
   const found =
     isUuid(tenantId) &&
@@ -134,7 +134,8 @@ async function checkTenant(db: Db, scope: Scope, tenantId: string | undefined) {
   if (!found) throw notFound('tenant');
 }
 
-const filters = (db: Db, f: PastDueFilter) =>
+/** The past-due list's filters on the invoice row in scope (aging, list and CSV export share them). */
+export const pastDueFilterSql = (db: Db, f: PastDueFilter) =>
   db`${f.tenantId ? db`AND tenant_id = ${f.tenantId}` : db``} ${f.currency ? db`AND currency = ${f.currency}` : db``}`;
 
 /** Count and outstanding amount of past-due invoices per currency and age bucket (never summed across currencies). */
@@ -147,7 +148,7 @@ export async function pastDueAging(db: Db, scope: Scope, now: Date, f: PastDueFi
     FROM (
       SELECT currency, amount_remaining, ${daysPastDueSql(db, now)} AS days FROM invoices
       WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
-        AND past_due AND status = 'open' AND NOT deleted ${filters(db, f)}
+        AND past_due AND status = 'open' AND NOT deleted ${pastDueFilterSql(db, f)}
     ) aged
     GROUP BY 1, 2
     ORDER BY 1, 2`;

@@ -1,10 +1,10 @@
-// p50/p95 of every list filter of the contract, the stats and the past-due aging, over HTTP
+// p50/p95 of every list filter of the contract, the stats, the past-due aging and the collections figures, over HTTP
 // against the seeded bench account (sequential requests, each with a varied parameter).
 import type { Seeded } from './seed.js';
 
 export interface QueryTiming {
   name: string;
-  kind: 'list' | 'stats' | 'aging';
+  kind: 'list' | 'stats' | 'aging' | 'collections';
   runs: number;
   p50_ms: number;
   p95_ms: number;
@@ -66,6 +66,10 @@ export async function benchQueries(
     { name: 'stats date range (30 d)', kind: 'stats', path: (i) => `/api/stats?${window(i)}` },
     { name: 'stats date range (1 y)', kind: 'stats', path: (i) => `/api/stats?from=${iso(newest - 365 * DAY - i * 3_600_000)}` },
     { name: 'past-due aging', kind: 'aging', path: () => '/api/past-due' },
+    { name: 'collections (30 d to now)', kind: 'collections', path: () => '/api/collections' },
+    { name: 'collections per tenant', kind: 'collections', path: (i) => `/api/collections?tenant_id=${pick(seeded.tenantIds, i)}` },
+    { name: 'collections, 30 d in the past', kind: 'collections', path: (i) => `/api/collections?${window(i)}` },
+    { name: 'collections, 1 y window', kind: 'collections', path: (i) => `/api/collections?from=${iso(newest - 365 * DAY - i * 3_600_000)}` },
   ];
 
   const out: QueryTiming[] = [];

@@ -1,9 +1,9 @@
-// npm run bench [-- --quick] [-- --engine=postgres|embedded] [-- --skip=ingest,paypal,queries,backfill]
+// npm run bench [-- --quick] [-- --engine=postgres|embedded] [-- --skip=ingest,paypal,queries,export,backfill]
 //
 // Runs the service as a child process (backend/main.ts) on PostgreSQL (DATABASE_URL; if unset a
 // fresh database tb_bench on postgres://postgres@127.0.0.1:5432) and on the embedded engine, and
 // measures: signed Stripe invoice webhooks against the floor endpoint, PayPal webhooks, the list /
-// stats / aging queries over a seeded ledger, the daily past-due scan, and a backfill against the
+// stats / aging / collections queries and the CSV export of a seeded ledger, the daily past-due scan, and a backfill against the
 // fake Stripe API. Prints a Markdown table and writes test/bench/results/latest.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +21,7 @@ import { startCertServer, type CertServer } from '../support/paypal/cert-server.
 import { WEBHOOK_SECRET } from '../support/stripe-events.js';
 import { benchCustomer, presignPaypalSales, stripeInvoiceDeliveries } from './deliveries.js';
 import { peakRssMb, runLoad, startScript, type LoadResult, type ScriptProcess } from './load.js';
+import { benchExport, type ExportTiming } from './export.js';
 import { benchQueries, type QueryTiming } from './queries.js';
 import { seedLedger, type SeedSize } from './seed.js';
 import { renderTable } from './table.js';
@@ -56,6 +57,7 @@ export interface EngineResult {
   ingest?: { stripe: LoadResult; floor: LoadResult; ratio: number; rss_mb: number | null; floor_rss_mb: number | null };
   paypal?: LoadResult & { rss_mb: number | null };
   queries?: QueryTiming[];
+  export?: ExportTiming;
   scan?: { first_seconds: number; first_entered: number; next_seconds: number; next_entered: number; invoices: number };
   backfill?: {
     objects: number;
@@ -244,6 +246,11 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
     if (seeded) {
       log(`${engine}: queries`);
       result.queries = await benchQueries(url, seeded, quick ? 15 : 60, (m, p) => api(url, seeded.accountId, 'GET', p));
+      if (!skip.has('export')) {
+        log(`${engine}: CSV export of the seeded account's invoices`);
+        result.export = await benchExport(url, service.pid, (p, body) => api(url, seeded.accountId, 'POST', p, body));
+        log(`${engine}: export ${result.export.rows} rows at ${result.export.rows_per_second.toFixed(0)}/s, peak RSS ${result.export.peak_rss_mb} MB`);
+      }
     }
 
     if (!skip.has('backfill')) {

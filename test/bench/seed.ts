@@ -67,7 +67,8 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
     await reserved`
       INSERT INTO invoices (id, account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id,
         currency, total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, payment_failed,
-        collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at, source_time, source_event_id)
+        collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted, created_at, source_time, source_event_id,
+        paid_at, closed_at, first_payment_failed_at, paid_out_of_band)
       SELECT ${uuidOf(reserved, reserved`${salt} || 'i' || n`)},
         CASE WHEN n % 20 = 0 THEN (${otherAccounts}::text[])[n / 20 % 4 + 1] ELSE ${accountId} END,
         n % 20 <> 0,
@@ -83,9 +84,18 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
         CASE WHEN s.status = 'paid' AND n % 50 = 1 THEN c.total / 2 ELSE 0 END,
         s.status, false, s.status = 'open' AND n % 100 = 7,
         CASE WHEN n % 3 = 0 THEN 'charge_automatically' ELSE 'send_invoice' END, 1,
-        t.created + interval '30 days', NULL, NULL, false, t.created, t.created, 'evt_seed_' || n
+        t.created + interval '30 days', NULL, NULL, false, t.created, t.created, 'evt_seed_' || n,
+        -- what migration 014's trigger records (triggers are off while loading): paid 0-39 days after
+        -- creation, closed then, one paid invoice in 25 after a failed payment, one in 200 out of band
+        CASE WHEN s.status = 'paid' THEN t.settled END,
+        CASE WHEN s.status IN ('paid', 'void', 'uncollectible') THEN t.settled END,
+        CASE WHEN (s.status = 'paid' AND n % 25 = 4) OR (s.status = 'open' AND n % 100 = 7)
+          THEN LEAST(t.created + interval '1 day', t.settled) END,
+        s.status = 'paid' AND n % 200 = 9
       FROM generate_series(1, ${N}) n
-      CROSS JOIN LATERAL (SELECT now() - make_interval(secs => (n::bigint * 2654435761 % (730 * 86400))::double precision) AS created) t
+      CROSS JOIN LATERAL (SELECT now() - make_interval(secs => (n::bigint * 2654435761 % (730 * 86400))::double precision) AS created) t0
+      CROSS JOIN LATERAL (SELECT t0.created, LEAST(t0.created + make_interval(days => (n * 13 % 40)::int, hours => (n % 24)::int), now())
+        AS settled) t
       CROSS JOIN LATERAL (SELECT
         CASE WHEN n % 100 < 70 THEN 'usd' WHEN n % 100 < 90 THEN 'eur' WHEN n % 100 < 97 THEN 'gbp' ELSE 'jpy' END AS currency,
         1000 + (n::bigint * 7919 % 100000) AS total) c

@@ -58,6 +58,17 @@ export function renderTable(report: Report): string {
   }
   rows.push(
     {
+      figure: 'CSV export of every invoice, rows/s',
+      target: '',
+      value: (r) => (r.export ? `${n0(r.export.rows_per_second)} (${n0(r.export.rows)} rows in ${r.export.seconds.toFixed(1)} s)` : '–'),
+    },
+    {
+      figure: 'Service RSS while exporting: peak (before)',
+      target: '≤ 300 MB',
+      value: (r) => (r.export ? `${r.export.peak_rss_mb ?? '–'} MB (${r.export.rss_before_mb ?? '–'} MB)` : '–'),
+      ok: (r) => (r.export?.peak_rss_mb == null ? null : r.export.peak_rss_mb <= 300),
+    },
+    {
       figure: 'Daily past-due scan, first run (invoices marked)',
       target: '≤ 10 s',
       value: (r) => (r.scan ? `${r.scan.first_seconds.toFixed(2)} s (${n0(r.scan.first_entered)} of ${n0(r.scan.invoices)})` : '–'),

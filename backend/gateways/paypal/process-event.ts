@@ -1,6 +1,7 @@
 // A stored PayPal event -> ledger changes (runs inside the event's transaction; also on replay).
 import type { Tx } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
+import { markPaidOutOfBand } from '../../domain/collections.js';
 import { invalid } from '../../domain/errors.js';
 import type { EventProcessor, ProcessOutcome } from '../../domain/events.js';
 import {
@@ -337,6 +338,7 @@ async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> 
     created_at: inv.created_at,
   };
   const r = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, inv.updated_at));
+  if (inv.status === 'MARKED_AS_PAID') await markPaidOutOfBand(tx, scope, r.invoiceId);
   if (r.applied && before && inv.amount_refunded > before.amount_refunded) {
     const after = (await loadInvoice(ctx, inv.id))!;
     await noteRefund(ctx, { ...after, amount_refunded: before.amount_refunded }, inv.amount_refunded, inv.updated_at);

@@ -4,6 +4,7 @@ import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
 import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
+import { markPaidOutOfBand } from '../../domain/collections.js';
 import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
 
 export interface InvoiceFlags {
@@ -27,6 +28,7 @@ interface LegacyInvoiceFields {
   total_tax_amounts?: { amount: number }[] | null;
   charge?: Ref;
   payment_intent?: Ref;
+  paid_out_of_band?: boolean;
 }
 interface LegacyChargeFields {
   invoice?: Ref;
@@ -158,6 +160,12 @@ export async function recountRefunds(
   return row ?? null;
 }
 
+/** Paid outside Stripe: the old `paid_out_of_band`, or (from 2025-03-31) an out-of-band payment record. */
+function paidOutOfBand(invoice: Stripe.Invoice): boolean {
+  if ((invoice as Stripe.Invoice & LegacyInvoiceFields).paid_out_of_band) return true;
+  return (invoice.payments?.data ?? []).some((p) => p.payment?.type === 'payment_record' && p.status === 'paid');
+}
+
 /** Applies an invoice to the ledger with its tenant, payments and any refunds already known. */
 export async function applyStripeInvoice(
   tx: Db,
@@ -169,6 +177,7 @@ export async function applyStripeInvoice(
   const customerId = idOf(invoice.customer);
   const tenantId = await stripeTenant(tx, scope, customerId, subscriptionOf(invoice), expandedCustomerMetadata(invoice.customer));
   const result = await applyInvoiceSnapshot(tx, scope, invoiceSnapshot(invoice, tenantId, flags), source);
+  if (invoice.status === 'paid' && paidOutOfBand(invoice)) await markPaidOutOfBand(tx, scope, result.invoiceId);
   await recordInvoicePayments(tx, scope, invoice.id, paymentRefsOfInvoice(invoice));
   // Refunds may have arrived before the invoice (or before its payments were known).
   const counted = await recountRefunds(tx, scope, invoice.id);

@@ -15,9 +15,11 @@ export const requestContext = (deps: Deps): MiddlewareHandler<AppEnv> => async (
   c.header('X-Request-Id', requestId);
   const started = performance.now();
   await next();
-  // Path only: query strings may carry search terms, and headers may carry signatures.
+  // Path only: query strings may carry search terms, and headers may carry signatures. An export
+  // link's token is a credential for its minutes: it is not logged either.
+  const path = c.req.path.startsWith('/exports/') ? '/exports/[token]' : c.req.path;
   log.info(
-    { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+    { method: c.req.method, path, status: c.res.status, ms: Math.round(performance.now() - started) },
     'request',
   );
 };

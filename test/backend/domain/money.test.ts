@@ -1,5 +1,5 @@
 import { DomainError } from '../../../backend/domain/errors.js';
-import { currencyExponent, normalizeCurrency, toMinorUnits } from '../../../backend/domain/money.js';
+import { currencyExponent, formatMinorUnits, normalizeCurrency, toMinorUnits } from '../../../backend/domain/money.js';
 
 describe('money', () => {
   it.each([
@@ -52,5 +52,21 @@ describe('money', () => {
 
   it('normalizes currency codes to lower case', () => {
     expect(normalizeCurrency('KWD')).toBe('kwd');
+  });
+
+  it.each([
+    [2900, 'eur', '29.00'],
+    [5, 'usd', '0.05'],
+    [-5, 'usd', '-0.05'],
+    [0, 'usd', '0.00'],
+    [1000, 'jpy', '1000'],
+    [-1000, 'jpy', '-1000'],
+    [1234, 'kwd', '1.234'],
+    [7, 'kwd', '0.007'],
+    [900719925474099, 'usd', '9007199254740.99'],
+  ])('%d %s -> %s in major units', (amount, currency, expected) => {
+    expect(formatMinorUnits(amount, currency)).toBe(expected);
+    // and back
+    expect(toMinorUnits(expected, currency)).toBe(amount);
   });
 });
