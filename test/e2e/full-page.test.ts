@@ -46,6 +46,12 @@ async function card(page: Page, currency: string, label: string): Promise<string
   );
 }
 
+/** Opens a tab and waits for its own table (identified by a column only it has). */
+async function openTab(page: Page, tab: string, column: string) {
+  await page.getByRole('tab', { name: tab }).click();
+  await table(page).locator('th', { hasText: column }).waitFor();
+}
+
 async function pickTenant(page: Page, name: string) {
   const input = page.getByLabel('Tenant', { exact: true });
   await input.fill(name.slice(0, 4));
@@ -93,10 +99,10 @@ describe('the full page in a browser, with demo data', () => {
     expect(await card(page, 'EUR', 'Pending amount')).toBe(money(stats.currencies[0].pending_amount, 'eur'));
     await stack.screenshot(page, 'full-page-one-filter-bar');
 
-    await page.getByRole('tab', { name: 'Payment events' }).click();
+    await openTab(page, 'Payment events', 'Event type');
     const events = await rowTexts(page);
     expect(new Set(events.map((r) => r[2]))).toEqual(new Set(['Borealis Health']));
-    await page.getByRole('tab', { name: 'Past due' }).click();
+    await openTab(page, 'Past due', 'Days past due');
     const pastDue = await rowTexts(page);
     expect(new Set(pastDue.map((r) => r[1]))).toEqual(new Set(['Borealis Health']));
     expect(pageErrors(page)).toEqual([]);
@@ -223,7 +229,7 @@ describe('the full page in a browser, with demo data', () => {
     expect(events).toEqual(expect.arrayContaining(['invoice.payment_failed', 'invoice.paid']));
 
     const page = await stack.open('stripe.dashboard.fullpage');
-    await page.getByRole('tab', { name: 'Payment events' }).click();
+    await openTab(page, 'Payment events', 'Event type');
     const before = await rowTexts(page);
     await page.getByLabel('Event type', { exact: true }).fill('customer.subscription.created');
     await expect.poll(async () => JSON.stringify(await rowTexts(page)), { timeout: 10_000 }).not.toBe(JSON.stringify(before));
