@@ -15,7 +15,7 @@ import {
   type CSSProperties,
   type ReactNode,
 } from 'react';
-import { BarChartStandIn, LineChartStandIn, MeterChartStandIn, toSeries } from './charts';
+import { BarChartStandIn, LineChartStandIn, MeterChartStandIn, channelInfo, toSeries } from './charts';
 import { COLOR, tokensToStyle } from './css-tokens';
 
 /** What the stand-ins need from the host page. */
@@ -1516,8 +1516,12 @@ function PlatformConfigurationView(p: Props) {
 
 function BarChart(p: Props) {
   const next = p.schemaVersion === 'v9Next';
-  const { data = [], x, y, color, z } = own(p);
-  return <BarChartStandIn kind="BarChart" series={next ? toSeries(data, 'x', 'y', 'name') : toSeries(data, x, y, color ?? z)} />;
+  const { data = [], x, y, color, z, tooltip } = own(p);
+  return next ? (
+    <BarChartStandIn kind="BarChart" series={toSeries(data, 'x', 'y', 'name')} tooltip />
+  ) : (
+    <BarChartStandIn kind="BarChart" series={toSeries(data, x, y, color ?? z)} x={channelInfo(x)} y={channelInfo(y)} tooltip={!!tooltip} />
+  );
 }
 
 function LineChart(p: Props) {

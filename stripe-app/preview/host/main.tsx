@@ -303,7 +303,9 @@ function App({ config }: { config: PreviewConfig }) {
 
   const otherViews = config.views.filter((v) => !PRIMARY_VIEWPORTS.some(([id]) => id === v.viewport));
   const layout = state.viewport === FULL_PAGE ? 'full' : state.viewport === SETTINGS ? 'settings' : 'drawer';
-  const viewKey = `${state.viewport}|${state.mode}|${state.object}|${generation}`;
+  // refreshDashboardData refreshes Stripe's own page around the app (here: the object choices),
+  // not the app's view: the view keeps its state and must re-read its data itself.
+  const viewKey = `${state.viewport}|${state.mode}|${state.object}`;
   const rendered =
     View && (!kind || state.object) ? (
       <ViewHost key={viewKey} View={View} context={context} />

@@ -176,7 +176,8 @@ export function createApiClient(context: Context) {
       request<List<EventResponse>>('GET', '/events', { query: { ...filters } }),
     getEvent: (eventId: string) => request<EventDetailResponse>('GET', `/events/${id(eventId)}`),
 
-    pastDue: (page: PageParams = {}) => request<PastDueResponse>('GET', '/past-due', { query: { ...page } }),
+    pastDue: (params: { tenant_id?: string } & PageParams = {}) =>
+      request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
 
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),

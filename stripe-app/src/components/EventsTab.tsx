@@ -1,41 +1,49 @@
-// Payment events tab: filters (gateway, type, tenant, processed, date range), a cursor-paginated
-// DataTable, and on row click the event with its invoice.
+// Payment events tab: the page's tenant and date scope plus the tab's own filters (gateway, type,
+// processed), a cursor-paginated DataTable, and on row click the event with its invoice.
 import { useState } from 'react';
 import { Accordion, AccordionItem, Box, DataTable, Divider, FocusView, PropertyList, PropertyListItem, Select, TextField } from '@stripe/ui-extension-sdk/ui';
-import type { DateRangePickerValue } from '@stripe/ui-extension-sdk/ui';
 import type { ApiClient, Gateway } from '../api/client';
 import { usePagedList, useRequest } from '../api/hooks';
-import { rangeToFilter } from '../date-range';
 import { formatDateTime } from '../format';
-import { DateFilter, GatewayFilter } from './filters';
+import { useReloadOn, type PageScope } from './FilterBar';
+import { GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner, Loading } from './states';
 import { StatusBadge, StatusLegend, eventStatusKey } from './status';
 import { EVENT_COLUMNS, eventRows } from './tables';
-import { TenantPicker } from './TenantPicker';
 
-export function EventsTab({ api, locale }: { api: ApiClient; locale: string }) {
-  const [range, setRange] = useState<DateRangePickerValue>({ range: undefined });
+export function EventsTab({
+  api,
+  locale,
+  scope,
+  onChanged,
+  version = 0,
+}: {
+  api: ApiClient;
+  locale: string;
+  scope: PageScope;
+  onChanged: () => void;
+  /** changes when the page changed the ledger itself: re-read the list */
+  version?: number;
+}) {
   const [gateway, setGateway] = useState('');
   const [type, setType] = useState('');
   const [processed, setProcessed] = useState('');
-  const [tenantId, setTenantId] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
 
   const filters = {
-    ...rangeToFilter(range.range),
+    ...scope,
     gateway: (gateway || undefined) as Gateway | undefined,
     type: type.trim() || undefined,
-    tenant_id: tenantId ?? undefined,
     processed: processed === '' ? undefined : processed === 'true',
   };
   const list = usePagedList((cursor) => api.listEvents({ ...filters, limit: PAGE_SIZE, cursor }), [api, filters]);
+  useReloadOn(version, list.reload);
 
   return (
     <Box css={{ stack: 'y', gap: 'medium' }}>
       <Box css={{ stack: 'x', gap: 'medium', wrap: 'wrap', alignY: 'bottom' }}>
-        <DateFilter value={range} onChange={setRange} />
         <GatewayFilter value={gateway} onChange={setGateway} />
         <TextField label="Event type" placeholder="e.g. invoice.paid" value={type} onChange={(e) => setType(e.target.value)} />
         <Select label="Processing" value={processed} onChange={(e) => setProcessed(e.target.value)}>
@@ -43,7 +51,6 @@ export function EventsTab({ api, locale }: { api: ApiClient; locale: string }) {
           <option value="true">Processed</option>
           <option value="false">Failed</option>
         </Select>
-        <TenantPicker api={api} onChange={setTenantId} />
       </Box>
       {list.error ? <ErrorBanner title="Could not load payment events" error={list.error} onRetry={list.reload} /> : null}
       <DataTable
@@ -55,7 +62,17 @@ export function EventsTab({ api, locale }: { api: ApiClient; locale: string }) {
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
       <StatusLegend statuses={['processed', 'ignored', 'failed']} />
-      <FocusView title="Payment event" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
+      <FocusView
+        title="Payment event"
+        shown={open !== null}
+        setShown={(shown) => {
+          if (shown) return;
+          setOpen(null);
+          // the event's invoice may have been acted on in the panel
+          list.reload();
+          onChanged();
+        }}
+      >
         {open ? <EventPanel api={api} eventId={open} locale={locale} /> : <Box>{''}</Box>}
       </FocusView>
     </Box>

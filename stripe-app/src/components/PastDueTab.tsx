@@ -1,4 +1,6 @@
-// Past due tab: aging buckets per currency and the past-due invoices, oldest debt first as the API orders them.
+// Past due tab: aging buckets per currency and the past-due invoices, oldest debt first as the API
+// orders them. Scoped by the page's tenant; past due is as of today, so the date range does not apply
+// (the tab says so).
 import { useState } from 'react';
 import { Box, DataTable, FocusView } from '@stripe/ui-extension-sdk/ui';
 import type { ApiClient, PastDueResponse } from '../api/client';
@@ -8,6 +10,7 @@ import { formatMoney } from '../format';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner } from './states';
+import { useReloadOn, type PageScope } from './FilterBar';
 import { PAST_DUE_COLUMNS, pastDueRows } from './tables';
 
 const BUCKETS: { key: AgingBucket; label: string }[] = [
@@ -44,14 +47,32 @@ export function AgingBuckets({ currencies, locale }: { currencies: PastDueRespon
   );
 }
 
-export function PastDueTab({ api, locale }: { api: ApiClient; locale: string }) {
+export function PastDueTab({
+  api,
+  locale,
+  scope,
+  onChanged,
+  version = 0,
+}: {
+  api: ApiClient;
+  locale: string;
+  scope: PageScope;
+  onChanged: () => void;
+  /** changes when the page changed the ledger itself: re-read the list */
+  version?: number;
+}) {
   const [open, setOpen] = useState<string | null>(null);
-  const list = usePagedList((cursor) => api.pastDue({ limit: PAGE_SIZE, cursor }), []);
+  const tenantId = scope.tenant_id;
+  const list = usePagedList((cursor) => api.pastDue({ tenant_id: tenantId, limit: PAGE_SIZE, cursor }), [api, tenantId]);
+  useReloadOn(version, list.reload);
   const summary = list.data as PastDueResponse | undefined;
 
   if (list.error) return <ErrorBanner title="Could not load past-due invoices" error={list.error} onRetry={list.reload} />;
   return (
     <Box css={{ stack: 'y', gap: 'medium' }}>
+      {scope.from || scope.to ? (
+        <Box css={{ font: 'caption', color: 'secondary' }}>Past due as of today; the date range does not apply here.</Box>
+      ) : null}
       {summary ? <AgingBuckets currencies={summary.currencies} locale={locale} /> : null}
       <DataTable
         columns={PAST_DUE_COLUMNS}
@@ -61,7 +82,16 @@ export function PastDueTab({ api, locale }: { api: ApiClient; locale: string }) 
         onRowClick={(item) => setOpen(String(item.id))}
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
-      <FocusView title="Invoice" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
+      <FocusView
+        title="Invoice"
+        shown={open !== null}
+        setShown={(shown) => {
+          if (shown) return;
+          setOpen(null);
+          list.reload();
+          onChanged();
+        }}
+      >
         {open ? <InvoicePanel api={api} invoiceId={open} locale={locale} /> : <Box>{''}</Box>}
       </FocusView>
     </Box>

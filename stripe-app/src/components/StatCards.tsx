@@ -1,5 +1,6 @@
 // The four revenue cards, once per currency (amounts of different currencies are never added).
 import { BarChart, Box } from '@stripe/ui-extension-sdk/ui';
+import type { CurrencyFormat } from '@stripe/ui-extension-sdk/ui';
 import type { StatsResponse } from '../api/client';
 import { formatMonth, formatMoney, toMajorUnits } from '../format';
 import { Empty } from './states';
@@ -33,25 +34,45 @@ export function StatCards({ stats, locale, columns = 4 }: { stats: StatsResponse
   );
 }
 
-/** Monthly revenue, one chart per currency (their scales differ, and they are never summed). */
+type ChartCurrency = CurrencyFormat['currency'];
+
+/**
+ * Monthly revenue, one chart per currency (their scales differ, and they are never summed). Bars
+ * are in major units; the y channel carries the currency so axis ticks and the hover tooltip read
+ * as money ("$1,500", not "1.5K"), with whole-unit ticks on a nice scale; every month of the window
+ * is a bar (the API fills empty months with 0).
+ */
 export function RevenueChart({ stats, locale }: { stats: StatsResponse; locale: string }) {
   const currencies = [...new Set(stats.monthly.map((m) => m.currency))];
   if (currencies.length === 0) return <Empty>No paid invoices to chart yet.</Empty>;
   return (
     <Box css={{ stack: 'y', gap: 'medium' }}>
-      {currencies.map((currency) => (
-        <Box key={currency} css={{ stack: 'y', gap: 'small' }}>
-          <Box css={{ font: 'subheading' }}>Monthly revenue · {currency.toUpperCase()}</Box>
-          <BarChart
-            data={stats.monthly
-              .filter((m) => m.currency === currency)
-              .map((m) => ({ month: formatMonth(m.month, locale), revenue: toMajorUnits(m.revenue, currency) }))}
-            x="month"
-            y={{ value: 'revenue', label: 'Revenue' }}
-            tooltip
-          />
-        </Box>
-      ))}
+      {currencies.map((currency) => {
+        const code = currency.toUpperCase() as ChartCurrency;
+        return (
+          <Box key={currency} css={{ stack: 'y', gap: 'small' }}>
+            <Box css={{ font: 'subheading' }}>Monthly revenue · {currency.toUpperCase()}</Box>
+            <BarChart
+              data={stats.monthly
+                .filter((m) => m.currency === currency)
+                .map((m) => ({ month: formatMonth(m.month, locale), revenue: toMajorUnits(m.revenue, currency) }))}
+              x={{ value: 'month', label: 'Month' }}
+              y={{
+                value: 'revenue',
+                label: `Revenue (${code})`,
+                format: { currency: code },
+                tickFormat: { currency: code, fractionalDigits: 0 },
+                nice: true,
+                zero: true,
+                ticks: 4,
+              }}
+              axis="both"
+              grid="y"
+              tooltip
+            />
+          </Box>
+        );
+      })}
     </Box>
   );
 }

@@ -35,13 +35,14 @@ export function StatusBadge({ status }: { status: string }) {
   return <Badge type={STATUS[status]?.tone ?? 'neutral'}>{statusLabel(status)}</Badge>;
 }
 
-export function StatusLegend({ statuses }: { statuses: string[] }) {
+/** `meanings` overrides a key's explanation where one label means two things (an invoice's Failed vs an event's). */
+export function StatusLegend({ statuses, meanings = {} }: { statuses: string[]; meanings?: Record<string, string> }) {
   return (
     <Box css={{ stack: 'x', gap: 'medium', wrap: 'wrap', font: 'caption' }}>
       {statuses.map((s) => (
         <Box key={s} css={{ stack: 'x', gap: 'xsmall', alignY: 'center' }}>
           <StatusBadge status={s} />
-          <Inline css={{ color: 'secondary' }}>{STATUS[s].meaning}</Inline>
+          <Inline css={{ color: 'secondary' }}>{meanings[s] ?? STATUS[s].meaning}</Inline>
         </Box>
       ))}
     </Box>

@@ -1,20 +1,19 @@
-// stripe.dashboard.fullpage "Payments & Invoices": revenue cards per currency (tenant and date
-// filter), the monthly revenue chart, and the Invoices, Payment events, Past due and Tenants tabs.
-// The one-time invoice FocusView opens from the page action.
-import { useState } from 'react';
+// stripe.dashboard.fullpage "Payments & Invoices": one filter bar (tenant, date range) scoping
+// the revenue cards per currency, the monthly revenue chart and the Invoices, Payment events and
+// Past due tabs; the Tenants tab manages tenants. Whatever a tab changes (an action in an invoice's
+// panel, a retried payment) makes the cards re-read too. The one-time invoice FocusView opens from
+// the page action.
+import { useCallback, useState } from 'react';
 import { Box, FullPageView, Tab, TabList, TabPanel, TabPanels, Tabs } from '@stripe/ui-extension-sdk/ui';
-import type { DateRangePickerValue } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { useApiClient, useRequest } from '../api/hooks';
-import { rangeToFilter } from '../date-range';
 import { EventsTab } from '../components/EventsTab';
-import { DateFilter } from '../components/filters';
+import { DEFAULT_FILTERS, FilterBar, scopeOf, type FilterBarValue } from '../components/FilterBar';
 import { InvoicesTab } from '../components/InvoicesTab';
 import { OneTimeInvoice } from '../components/OneTimeInvoice';
 import { PastDueTab } from '../components/PastDueTab';
 import { RevenueChart, StatCards } from '../components/StatCards';
 import { ErrorBanner, Loading } from '../components/states';
-import { TenantPicker } from '../components/TenantPicker';
 import { TenantsTab } from '../components/TenantsTab';
 
 const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue) => {
@@ -22,23 +21,21 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
   const locale = userContext.locale;
   const [tab, setTab] = useState('invoices');
   const [oneTimeShown, setOneTimeShown] = useState(false);
-  const [tenantId, setTenantId] = useState<string | null>(null);
-  const [range, setRange] = useState<DateRangePickerValue>({ range: 'last12Months' });
-  const dates = rangeToFilter(range.range);
-  const stats = useRequest(
-    () => api.stats({ tenant_id: tenantId ?? undefined, ...dates }),
-    [api, tenantId, dates.from, dates.to],
-  );
+  const [filters, setFilters] = useState<FilterBarValue>(DEFAULT_FILTERS);
+  const scope = scopeOf(filters);
+  const stats = useRequest(() => api.stats(scope), [api, scope.tenant_id, scope.from, scope.to]);
+  const { reload: reloadStats } = stats;
+  const onChanged = useCallback(() => reloadStats(), [reloadStats]);
+  // bumped by what the page itself changes (one-time invoices), so the open tab re-reads its list
+  const [version, setVersion] = useState(0);
+  const tabProps = { api, locale, scope, onChanged, version };
 
   return (
     <FullPageView pageAction={{ label: 'Create one-time invoice', onPress: () => setOneTimeShown(true) }}>
       <Box css={{ stack: 'y', gap: 'xlarge' }}>
         {environment.mode === 'test' ? <Box css={{ color: 'attention' }}>Showing test-mode data.</Box> : null}
         <Box css={{ stack: 'y', gap: 'medium' }}>
-          <Box css={{ stack: 'x', gap: 'medium', wrap: 'wrap', alignY: 'bottom' }}>
-            <TenantPicker api={api} label="Tenant" onChange={setTenantId} />
-            <DateFilter value={range} onChange={setRange} />
-          </Box>
+          <FilterBar api={api} value={filters} onChange={setFilters} />
           {stats.error ? (
             <ErrorBanner title="Could not load revenue" error={stats.error} onRetry={stats.reload} />
           ) : !stats.data ? (
@@ -59,14 +56,37 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
             <Tab id="tenants">Tenants</Tab>
           </TabList>
           <TabPanels>
-            <TabPanel id="invoices">{tab === 'invoices' ? <InvoicesTab api={api} locale={locale} /> : <Box>{''}</Box>}</TabPanel>
-            <TabPanel id="events">{tab === 'events' ? <EventsTab api={api} locale={locale} /> : <Box>{''}</Box>}</TabPanel>
-            <TabPanel id="past-due">{tab === 'past-due' ? <PastDueTab api={api} locale={locale} /> : <Box>{''}</Box>}</TabPanel>
-            <TabPanel id="tenants">{tab === 'tenants' ? <TenantsTab api={api} locale={locale} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="invoices">{tab === 'invoices' ? <InvoicesTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="events">{tab === 'events' ? <EventsTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="past-due">{tab === 'past-due' ? <PastDueTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="tenants">
+              {tab === 'tenants' ? (
+                <Box css={{ stack: 'y', gap: 'small' }}>
+                  {scope.tenant_id || scope.from || scope.to ? (
+                    <Box css={{ font: 'caption', color: 'secondary' }}>Every tenant is listed; the filters above do not apply here.</Box>
+                  ) : null}
+                  <TenantsTab api={api} locale={locale} />
+                </Box>
+              ) : (
+                <Box>{''}</Box>
+              )}
+            </TabPanel>
           </TabPanels>
         </Tabs>
       </Box>
-      <OneTimeInvoice api={api} locale={locale} shown={oneTimeShown} setShown={setOneTimeShown} />
+      <OneTimeInvoice
+        api={api}
+        locale={locale}
+        shown={oneTimeShown}
+        setShown={(shown) => {
+          setOneTimeShown(shown);
+          // new invoices count in the cards and the list
+          if (!shown) {
+            onChanged();
+            setVersion((v) => v + 1);
+          }
+        }}
+      />
     </FullPageView>
   );
 };

@@ -23,11 +23,30 @@ import {
   actionResult,
 } from '../support';
 
+const host = vi.hoisted(() => ({
+  toasts: [] as { message: string; type?: string }[],
+  refreshes: 0,
+}));
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
   fetchStripeSignature: vi.fn(async () => 'sig'),
+  // what the Dashboard would show and do: recorded here
+  showToast: vi.fn(async (message: string, options: { type?: string } = {}) => {
+    host.toasts.push({ message, type: options.type });
+    return {
+      update: (m: string, o: { type?: string } = {}) => host.toasts.push({ message: m, type: o.type }),
+      dismiss: () => {},
+    };
+  }),
+  useRefreshDashboardData: () => async () => {
+    host.refreshes++;
+  },
 }));
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  host.toasts.length = 0;
+  host.refreshes = 0;
+});
 
 const props = () => context('stripe.dashboard.fullpage');
 type Wrapper = ReturnType<typeof render>['wrapper'];
@@ -115,52 +134,57 @@ describe('PaymentsAndInvoices', () => {
     expect(wrapper.find(FullPageView)!.prop('pageAction')!.label).toBe('Create one-time invoice');
   });
 
-  test('the card filters send tenant and date range to /api/stats', async () => {
+  test('one filter bar: its tenant and date range scope the cards, the chart and every tab', async () => {
     const backend = backendWith();
     const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
     await settle(update);
-    const first = params(backend.calls.find((c) => c.url.pathname === '/api/stats')!.url);
-    expect(Object.keys(first).sort()).toEqual(['from', 'to']); // default: last 12 months
-    wrapper.findAll(SearchField)[0].trigger('onSelectionChange', TENANT_ID);
+    // one Tenant and one Date control on the page, whichever tab is open
+    for (const tab of ['invoices', 'events', 'past-due']) {
+      wrapper.find(Tabs)!.trigger('onSelectionChange', tab);
+      await settle(update);
+      // (the one-time invoice form's "Tenants" picker is a different control)
+      expect(wrapper.findAll(SearchField).filter((f) => f.prop('label') === 'Tenant')).toHaveLength(1);
+      expect(wrapper.findAll(DateRangePicker)).toHaveLength(1);
+    }
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'invoices');
     await settle(update);
-    expect(params(backend.last('GET', '/api/stats').url).tenant_id).toBe(TENANT_ID);
-    wrapper.findAll(DateRangePicker)[0].trigger('onChange', {
-      range: { start: new Date(2026, 0, 1), end: new Date(2026, 0, 31) },
-    });
-    await settle(update);
-    const last = params(backend.last('GET', '/api/stats').url);
-    expect(last).toEqual({
-      tenant_id: TENANT_ID,
-      from: new Date(2026, 0, 1).toISOString(),
-      to: new Date(2026, 1, 1).toISOString(),
-    });
-  });
-
-  test('invoice filters send status, gateway, tenant, search and date range', async () => {
-    const backend = backendWith();
-    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
-    await settle(update);
+    // default: all time, for the cards and the list alike
+    expect(wrapper.find(DateRangePicker)!.prop('value')).toMatchObject({ range: 'allTime' });
+    expect(params(backend.last('GET', '/api/stats').url)).toEqual({});
     expect(params(backend.last('GET', '/api/invoices').url)).toEqual({ limit: '25' });
 
-    select(wrapper, 'Status', 'past_due');
+    wrapper.find(SearchField)!.trigger('onSelectionChange', TENANT_ID);
+    await settle(update);
+    wrapper.find(DateRangePicker)!.trigger('onChange', { range: { start: new Date(2026, 0, 1), end: new Date(2026, 0, 31) } });
+    await settle(update);
+    const scope = { tenant_id: TENANT_ID, from: new Date(2026, 0, 1).toISOString(), to: new Date(2026, 1, 1).toISOString() };
+    expect(params(backend.last('GET', '/api/stats').url)).toEqual(scope);
+    expect(params(backend.last('GET', '/api/invoices').url)).toEqual({ ...scope, limit: '25' });
+
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'events');
+    await settle(update);
+    expect(params(backend.last('GET', '/api/events').url)).toEqual({ ...scope, limit: '25' });
+    // past due is as of today: the tenant applies, the date range does not, and the tab says so
+    wrapper.find(Tabs)!.trigger('onSelectionChange', 'past-due');
+    await settle(update);
+    expect(params(backend.last('GET', '/api/past-due').url)).toEqual({ tenant_id: TENANT_ID, limit: '25' });
+    expect(seen(wrapper)).toContain('the date range does not apply here');
+  });
+
+  test('invoice filters add status (Failed included), gateway and search to the page scope', async () => {
+    const backend = backendWith();
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const status = findAll(wrapper, 'Select').find((s) => s.props.label === 'Status')!;
+    expect(status.text).toContain('Failed');
+    select(wrapper, 'Status', 'failed');
     select(wrapper, 'Gateway', 'paypal');
-    await settle(update);
-    // the tenant picker of the tab (the second SearchField on the page)
-    const picker = wrapper.findAll(SearchField)[1];
-    picker.trigger('onInputChange', 'acm');
-    await settle(update);
-    expect(params(backend.last('GET', '/api/tenants').url)).toEqual({ q: 'acm', limit: '20' });
-    wrapper.findAll(SearchField)[1].trigger('onSelectionChange', TENANT_ID);
     trigger(wrapper, 'TextField', (f) => f.props.label === 'Search', 'onChange', { target: { value: 'INV-00' } });
-    wrapper.findAll(DateRangePicker)[1].trigger('onChange', { range: { start: new Date(2026, 1, 1), end: new Date(2026, 1, 28) } });
     await settle(update);
     expect(params(backend.last('GET', '/api/invoices').url)).toEqual({
-      status: 'past_due',
+      status: 'failed',
       gateway: 'paypal',
-      tenant_id: TENANT_ID,
       q: 'INV-00',
-      from: new Date(2026, 1, 1).toISOString(),
-      to: new Date(2026, 2, 1).toISOString(),
       limit: '25',
     });
   });
@@ -242,8 +266,7 @@ describe('PaymentsAndInvoices', () => {
     select(wrapper, 'Gateway', 'stripe');
     trigger(wrapper, 'TextField', (f) => f.props.label === 'Event type', 'onChange', { target: { value: 'invoice.paid' } });
     await settle(update);
-    wrapper.findAll(SearchField)[1].trigger('onSelectionChange', TENANT_ID);
-    wrapper.findAll(DateRangePicker)[1].trigger('onChange', { range: 'allTime' });
+    wrapper.find(SearchField)!.trigger('onSelectionChange', TENANT_ID); // the page's tenant
     await settle(update);
     expect(params(backend.last('GET', '/api/events').url)).toEqual({
       processed: 'false',
@@ -399,5 +422,130 @@ describe('PaymentsAndInvoices', () => {
     press(wrapper, 'Done');
     await settle(update);
     expect(wrapper.find(FocusView, { title: 'Create one-time invoices' })!.prop('shown')).toBe(false);
+  });
+
+  test('badges come from the invoice state: Failed is its own badge with a legend entry', async () => {
+    backendWith({
+      'GET /api/invoices': () =>
+        list([
+          { ...invoice({ id: 'f1', number: 'INV-F', past_due: true, days_past_due: 3 }), state: 'failed' },
+          { ...invoice({ id: 'p1', number: 'INV-P', past_due: true, days_past_due: 9 }), state: 'past_due' },
+          { ...invoice({ id: 'd1', number: null, external_id: 'in_DraftXyz', status: 'draft', created_at: '2026-03-04T10:00:00.000Z' }), state: 'draft' },
+          {
+            ...invoice({ id: 'o1', number: null, gateway: 'paypal', external_id: 'I-SUB0001:outstanding', past_due: true }),
+            state: 'past_due',
+          },
+        ]),
+    });
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const text = seen(wrapper);
+    expect(text).toContain('INV-F · Acme Studio · $1,234.56 · $23.45 · Failed · Stripe');
+    expect(text).toContain('INV-P · Acme Studio · $1,234.56 · $23.45 · Past due · Stripe');
+    // people read numbers, not internal ids
+    expect(text).toContain('Draft of Mar 4, 2026 · Acme Studio');
+    expect(text).toContain('PayPal outstanding balance · Acme Studio');
+    expect(text).not.toContain('in_DraftXyz');
+    expect(text).not.toContain(':outstanding');
+    const statusColumn = table(wrapper).prop('columns').find((c) => c.key === 'status')!;
+    expect(statusColumn.cell).toMatchObject({ type: 'status', statusMap: { Failed: 'negative' } });
+    expect(text).toContain('payment attempted but did not go through');
+  });
+
+  test('retry from the list: a failed invoice is retried, confirmed with a toast, and the list, cards and Dashboard re-read', async () => {
+    let paid = false;
+    const failed = { ...invoice({ id: 'f1', number: 'INV-F', past_due: true }), state: 'failed' as const };
+    const backend = backendWith({
+      'GET /api/invoices': () => list([paid ? { ...failed, status: 'paid' as const, past_due: false, state: 'paid' as const } : failed]),
+      'POST /api/invoices/f1/retry': () => {
+        paid = true;
+        return actionResult('retry', { id: 'f1', number: 'INV-F', status: 'paid', past_due: false, amount_remaining: 0 });
+      },
+    });
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const statsBefore = backend.to('GET', '/api/stats').length;
+    const actions = table(wrapper).prop('rowActions')!;
+    expect(actions.map((a) => a.label)).toEqual(['Retry payment']);
+    wrapper.act(() => (actions[0] as { onPress: (item: unknown) => void }).onPress({ id: 'f1' }));
+    await settle(update, 8);
+    expect(backend.to('POST', '/api/invoices/f1/retry')).toHaveLength(1);
+    expect(backend.last('POST', '/api/invoices/f1/retry').headers['idempotency-key']).toBeTruthy();
+    expect(host.toasts).toEqual([
+      { message: 'Retrying INV-F…', type: 'pending' },
+      { message: 'INV-F paid', type: 'success' },
+    ]);
+    expect(host.toasts.every((t) => t.message.length <= 30)).toBe(true);
+    expect(host.refreshes).toBe(1);
+    expect(backend.to('GET', '/api/stats').length).toBe(statsBefore + 1);
+    expect(seen(wrapper)).toContain('INV-F · Acme Studio · $1,234.56 · $23.45 · Paid');
+    // nothing failed is listed any more: no Retry on the rows
+    expect(table(wrapper).prop('rowActions')).toBeUndefined();
+  });
+
+  test('retry from the list on an invoice without a failed payment asks nothing of the backend', async () => {
+    const backend = backendWith({
+      'GET /api/invoices': () =>
+        list([{ ...invoice({ id: 'f1', number: 'INV-F' }), state: 'failed' as const }, { ...invoice({ id: 'o1', number: 'INV-O' }), state: 'open' as const }]),
+    });
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const [retry] = table(wrapper).prop('rowActions')! as { onPress: (item: unknown) => void }[];
+    wrapper.act(() => retry.onPress({ id: 'o1' }));
+    await settle(update);
+    expect(backend.calls.filter((c) => c.method === 'POST')).toEqual([]);
+    expect(host.toasts).toEqual([{ message: 'INV-O: nothing to retry', type: 'caution' }]);
+  });
+
+  test('fresh after an action: voiding in the panel and closing it re-reads the row and the pending card', async () => {
+    let voided = false;
+    const id = invoice().id;
+    const backend = backendWith({
+      'GET /api/stats': () =>
+        stats({ currencies: [{ currency: 'usd', total_revenue: 0, total_refunded: 0, pending_amount: voided ? 0 : 110000, invoice_count: 1 }] }),
+      'GET /api/invoices': () => list([{ ...invoice({ status: voided ? 'void' : 'open' }), state: voided ? ('void' as const) : ('open' as const) }]),
+      [`GET /api/invoices/${id}`]: () => invoiceDetail({ status: voided ? 'void' : 'open' }),
+      [`POST /api/invoices/${id}/void`]: () => {
+        voided = true;
+        return actionResult('void', { status: 'void', amount_remaining: 0 });
+      },
+    });
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('$1,100.00');
+    expect(seen(wrapper)).toContain('INV-0042 · Acme Studio · $1,234.56 · $23.45 · Open');
+    table(wrapper).trigger('onRowClick', { id });
+    await settle(update);
+    press(wrapper, 'Void invoice');
+    await settle(update);
+    press(wrapper, 'Confirm');
+    await settle(update);
+    expect(backend.to('POST', `/api/invoices/${id}/void`)).toHaveLength(1);
+    wrapper.find(FocusView, { title: 'Invoice' })!.trigger('setShown', false);
+    await settle(update);
+    expect(wrapper.find(FocusView, { title: 'Invoice' })!.prop('shown')).toBe(false);
+    const text = seen(wrapper);
+    expect(text).toContain('INV-0042 · Acme Studio · $1,234.56 · $23.45 · Void');
+    expect(text).not.toContain('$1,100.00');
+  });
+
+  test('chart: major units, the currency on the axis and in the tooltip, whole-unit ticks on a nice scale', async () => {
+    backendWith();
+    const { wrapper, update } = render(<PaymentsAndInvoices {...props()} />);
+    await settle(update);
+    const [usd, jpy] = wrapper.findAll(BarChart);
+    expect(usd.prop('y')).toEqual({
+      value: 'revenue',
+      label: 'Revenue (USD)',
+      format: { currency: 'USD' },
+      tickFormat: { currency: 'USD', fractionalDigits: 0 },
+      nice: true,
+      zero: true,
+      ticks: 4,
+    });
+    expect(usd.prop('x')).toEqual({ value: 'month', label: 'Month' });
+    expect(usd.prop('tooltip')).toBe(true);
+    expect(jpy.prop('data')).toEqual([{ month: 'Feb 2026', revenue: 150000 }]);
+    expect((jpy.prop('y') as { label: string }).label).toBe('Revenue (JPY)');
   });
 });

@@ -1,9 +1,12 @@
 // The demo's story: a dozen tenants billed through Stripe (usd, eur, jpy) and PayPal, with
-// invoices in every status, refunds, failed payments and past-due invoices in every aging bucket.
+// invoices in every status, refunds, failed payments (one still failed, one failed then paid) and
+// past-due invoices in every aging bucket; every event type the product's tracked-events list
+// names (checkout.session.completed, customer.subscription.created/updated/deleted, invoice.*,
+// BILLING.SUBSCRIPTION.CREATED/ACTIVATED/SUSPENDED/CANCELLED) appears at least once.
 // Everything is expressed as the webhook events Stripe and PayPal would send. Ids are fixed, so a
 // second run delivers the very same events (duplicates, stored once); dates are relative to `now`.
 import type Stripe from 'stripe';
-import { stripeCharge, stripeCustomer, stripeEvent, stripeInvoice } from '../stripe-events.js';
+import { stripeCharge, stripeCheckoutSession, stripeCustomer, stripeEvent, stripeInvoice, stripeSubscription } from '../stripe-events.js';
 
 const DAY = 86_400;
 
@@ -63,6 +66,10 @@ interface StripeTenantPlan {
   prefix: string;
   livemode?: boolean;
   paypal?: boolean;
+  /** days ago the plan changed (customer.subscription.updated) */
+  planChangedDaysAgo?: number;
+  /** days ago the subscription was cancelled (customer.subscription.deleted) */
+  cancelledDaysAgo?: number;
   invoices: InvoicePlan[];
 }
 
@@ -70,7 +77,7 @@ interface StripeTenantPlan {
 const history = (...months: number[]): InvoicePlan[] => months.map((m) => ({ kind: 'paid', age: m * 30 + 3 }));
 
 const STRIPE_TENANTS: StripeTenantPlan[] = [
-  { slug: 'acme', name: 'Acme Analytics', currency: 'usd', plan: 19_900, prefix: 'ACME', invoices: [
+  { slug: 'acme', name: 'Acme Analytics', currency: 'usd', plan: 19_900, prefix: 'ACME', planChangedDaysAgo: 95, invoices: [
     ...history(6, 5, 3, 2), { kind: 'refund_partial', age: 123 }, { kind: 'past_due', age: 40, overdue: 10 }, { kind: 'open', age: 4 },
   ] },
   { slug: 'borealis', name: 'Borealis Health', currency: 'eur', plan: 12_900, prefix: 'BORE', invoices: [
@@ -91,7 +98,7 @@ const STRIPE_TENANTS: StripeTenantPlan[] = [
   { slug: 'sakura', name: 'Sakura Design', currency: 'jpy', plan: 9_800, prefix: 'SAKU', invoices: [
     ...history(6, 5, 4, 3), { kind: 'failed_then_paid', age: 40 }, { kind: 'open', age: 8 },
   ] },
-  { slug: 'tidewater', name: 'Tidewater Labs', currency: 'usd', plan: 29_900, prefix: 'TIDE', invoices: [
+  { slug: 'tidewater', name: 'Tidewater Labs', currency: 'usd', plan: 29_900, prefix: 'TIDE', cancelledDaysAgo: 15, invoices: [
     ...history(4, 3, 2, 1), { kind: 'void', age: 20 }, { kind: 'refund_partial', age: 155 },
   ] },
   { slug: 'vertex', name: 'Vertex Legal', currency: 'eur', plan: 45_000, prefix: 'VRTX', invoices: [
@@ -121,10 +128,13 @@ interface PaypalTenantPlan {
   refundMonth?: number;
   /** days ago the latest monthly payment failed (still outstanding) */
   failedDaysAgo?: number;
+  /** days ago the subscription was suspended, then cancelled (nothing owed) */
+  suspendedDaysAgo?: number;
+  cancelledDaysAgo?: number;
 }
 
 const PAYPAL_TENANTS: PaypalTenantPlan[] = [
-  { slug: 'willow', name: 'Willow Schools', subscription: 'I-DEMOWILLOW0001', payer: 'DEMOPAYERWILLOW', currency: 'USD', price: '59.00', sales: [5, 4, 3, 2, 1], refundMonth: 3 },
+  { slug: 'willow', name: 'Willow Schools', subscription: 'I-DEMOWILLOW0001', payer: 'DEMOPAYERWILLOW', currency: 'USD', price: '59.00', sales: [5, 4, 3, 2, 1], refundMonth: 3, suspendedDaysAgo: 20, cancelledDaysAgo: 12 },
   { slug: 'zephyr', name: 'Zephyr Media', subscription: 'I-DEMOZEPHYR0001', payer: 'DEMOPAYERZEPHYR', currency: 'EUR', price: '29.00', sales: [4, 3, 2], failedDaysAgo: 33 },
   { slug: 'quartz', name: 'Quartz Fitness', subscription: 'I-DEMOQUARTZ0001', payer: 'DEMOPAYERQUARTZ', currency: 'USD', price: '19.00', sales: [3, 2, 1] },
   { slug: 'kaizen', name: 'Kaizen Robotics', subscription: 'I-DEMOKAIZEN0001', payer: 'DEMOPAYERKAIZEN', currency: 'JPY', price: '4900', sales: [2, 1] },
@@ -176,6 +186,48 @@ export function buildDemo(accountId: string, now: Date): DemoData {
     });
     customers.push(customer);
     push('customer.created', customer, `${idPart(t.slug)}Customer`, customer.created, livemode);
+
+    // Sign-up through Checkout starts the subscription the monthly invoices bill.
+    const signUp = customer.created + 3600;
+    const subscriptionId = `sub_Demo${idPart(t.slug)}`;
+    const subscription = stripeSubscription(customerId, {
+      id: subscriptionId,
+      created: signUp,
+      start_date: signUp,
+      billing_cycle_anchor: signUp,
+      currency: t.currency,
+      livemode,
+      description: `${t.name} · monthly plan`,
+      metadata: { tenant: `tenant-${baseSlug}` },
+    });
+    push(
+      'checkout.session.completed',
+      stripeCheckoutSession({
+        id: `cs_Demo${idPart(t.slug)}`,
+        created: signUp,
+        expires_at: signUp + DAY,
+        currency: t.currency,
+        amount_subtotal: t.plan,
+        amount_total: t.plan,
+        customer: customerId,
+        customer_email: customer.email,
+        subscription: subscriptionId,
+        client_reference_id: `tenant-${baseSlug}`,
+        livemode,
+      }),
+      `${idPart(t.slug)}Checkout`,
+      signUp,
+      livemode,
+    );
+    push('customer.subscription.created', subscription, `${idPart(t.slug)}SubscriptionCreated`, signUp + 1, livemode);
+    if (t.planChangedDaysAgo !== undefined) {
+      const at = nowS - t.planChangedDaysAgo * DAY;
+      push('customer.subscription.updated', { ...subscription, description: `${t.name} · monthly plan (upgraded)` }, `${idPart(t.slug)}SubscriptionUpdated`, at, livemode);
+    }
+    if (t.cancelledDaysAgo !== undefined) {
+      const at = nowS - t.cancelledDaysAgo * DAY;
+      push('customer.subscription.deleted', { ...subscription, status: 'canceled', canceled_at: at, ended_at: at }, `${idPart(t.slug)}SubscriptionDeleted`, at, livemode);
+    }
 
     t.invoices.forEach((plan, i) => {
       const n = i + 1;
@@ -364,6 +416,8 @@ export function buildDemo(accountId: string, now: Date): DemoData {
       billing_info: billing,
     });
     const zero = p.currency === 'JPY' ? '0' : '0.00';
+    const none = { outstanding_balance: { currency_code: p.currency, value: zero }, failed_payments_count: 0 };
+    pp(`WH-DEMO-${p.slug.toUpperCase()}-CREATED`, 'BILLING.SUBSCRIPTION.CREATED', 'subscription', start - 600, subscription('APPROVAL_PENDING', start - 600, none));
     pp(`WH-DEMO-${p.slug.toUpperCase()}-ACTIVATED`, 'BILLING.SUBSCRIPTION.ACTIVATED', 'subscription', start, subscription('ACTIVE', start, {
       outstanding_balance: { currency_code: p.currency, value: zero },
       failed_payments_count: 0,
@@ -399,6 +453,14 @@ export function buildDemo(accountId: string, now: Date): DemoData {
         failed_payments_count: 1,
         last_failed_payment: { amount: { currency_code: p.currency, value: p.price }, time: iso(at) },
       }));
+    }
+    if (p.suspendedDaysAgo !== undefined) {
+      const at = nowS - p.suspendedDaysAgo * DAY;
+      pp(`WH-DEMO-${p.slug.toUpperCase()}-SUSPENDED`, 'BILLING.SUBSCRIPTION.SUSPENDED', 'subscription', at, subscription('SUSPENDED', at, none));
+    }
+    if (p.cancelledDaysAgo !== undefined) {
+      const at = nowS - p.cancelledDaysAgo * DAY;
+      pp(`WH-DEMO-${p.slug.toUpperCase()}-CANCELLED`, 'BILLING.SUBSCRIPTION.CANCELLED', 'subscription', at, subscription('CANCELLED', at, none));
     }
   }
 
