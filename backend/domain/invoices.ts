@@ -9,6 +9,8 @@ import type { Scope } from './accounts.js';
 import type { Gateway } from './tenants.js';
 import { isUuid } from './query-input.js';
 import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
+// ledger-batch imports the status rules from here: only functions cross, at call time.
+import { applyInvoiceSnapshots } from './ledger-batch.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
 /** What an admin sees: an open invoice that is past due shows as past_due. */
@@ -17,14 +19,14 @@ export type DisplayStatus = InvoiceStatus | 'past_due';
 export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'uncollectible', 'void'];
 
 /** Tie-break rank for sources with the same timestamp: draft < open < the final statuses. */
-const RANK: Record<InvoiceStatus, number> = { draft: 0, open: 1, uncollectible: 2, paid: 3, void: 3 };
+export const STATUS_RANK: Record<InvoiceStatus, number> = { draft: 0, open: 1, uncollectible: 2, paid: 3, void: 3 };
 const FINAL = new Set<InvoiceStatus>(['paid', 'uncollectible', 'void']);
 /** Moves out of a final status that the gateways allow (an uncollectible invoice can still be paid or voided). */
 const FINAL_EXITS: Record<string, InvoiceStatus[]> = { uncollectible: ['paid', 'void'], paid: [], void: [] };
 
 export function allowedStatusChange(from: InvoiceStatus, to: InvoiceStatus): boolean {
   if (from === to) return true;
-  if (!FINAL.has(from)) return RANK[to] >= RANK[from];
+  if (!FINAL.has(from)) return STATUS_RANK[to] >= STATUS_RANK[from];
   return FINAL_EXITS[from].includes(to);
 }
 
@@ -69,17 +71,6 @@ export interface ChangeSource {
   label: string;
 }
 
-interface StoredInvoice {
-  id: string;
-  status: InvoiceStatus;
-  past_due: boolean;
-  payment_failed: boolean;
-  tenant_id: string | null;
-  amount_refunded: number;
-  source_time: Date;
-  source_event_id: string | null;
-}
-
 export async function recordHistory(
   db: Db,
   scope: Scope,
@@ -95,14 +86,6 @@ export async function recordHistory(
     VALUES (${scope.accountId}, ${scope.livemode}, ${invoiceId}, ${from}, ${to}, ${at}, ${source}, ${note})`;
 }
 
-function isNewer(source: ChangeSource, status: InvoiceStatus, stored: StoredInvoice): boolean {
-  const a = source.time.getTime();
-  const b = stored.source_time.getTime();
-  if (a !== b) return a > b;
-  if (RANK[status] !== RANK[stored.status]) return RANK[status] > RANK[stored.status];
-  return (source.eventId ?? '') > (stored.source_event_id ?? '');
-}
-
 export interface ApplyResult {
   invoiceId: string;
   /** false when the source was older than the stored state and nothing changed */
@@ -112,10 +95,8 @@ export interface ApplyResult {
 }
 
 /**
- * Creates or updates an invoice from a gateway snapshot, within the caller's transaction. Two
- * statements at most (it runs for every webhook): the first inserts the invoice with its first
- * history rows, or, when it exists, locks and reads it (the conflict's no-op update takes the row
- * lock; xmax = 0 marks a fresh insert); the second applies a newer source with its history row.
+ * Creates or updates an invoice from a gateway snapshot, within the caller's transaction: the
+ * batch apply (ledger-batch.ts) with one item, so one snapshot and a batch follow the same rules.
  */
 export async function applyInvoiceSnapshot(
   tx: Db,
@@ -123,102 +104,8 @@ export async function applyInvoiceSnapshot(
   snap: InvoiceSnapshot,
   source: ChangeSource,
 ): Promise<ApplyResult> {
-  // The stored past_due flag records that entering past due was reported (history row); a failed
-  // payment is reported here, a passed due date by the daily scan.
-  const failed = snap.status === 'open' && !!snap.payment_failed;
-  const pastDue = failed;
-  const [stored] = await tx<(StoredInvoice & { inserted: boolean })[]>`
-    WITH up AS (
-      INSERT INTO invoices (
-        account_id, livemode, gateway, external_id, number, tenant_id, customer_id, subscription_id, currency,
-        total, tax, amount_due, amount_paid, amount_remaining, amount_refunded, status, past_due, past_due_since,
-        payment_failed, payment_failed_at, collection_method, attempt_count, due_date, hosted_url, pdf_url, deleted,
-        created_at, source_time, source_event_id)
-      VALUES (
-        ${scope.accountId}, ${scope.livemode}, ${snap.gateway}, ${snap.external_id}, ${snap.number}, ${snap.tenant_id},
-        ${snap.customer_id}, ${snap.subscription_id}, ${snap.currency}, ${snap.total}, ${snap.tax}, ${snap.amount_due},
-        ${snap.amount_paid}, ${snap.amount_remaining}, ${snap.amount_refunded ?? 0}, ${snap.status}, ${pastDue},
-        ${pastDue ? source.time : null}, ${failed}, ${failed ? source.time : null}, ${snap.collection_method},
-        ${snap.attempt_count},
-        ${snap.due_date}, ${snap.hosted_url}, ${snap.pdf_url}, ${!!snap.deleted}, ${snap.created_at},
-        ${source.time}, ${source.eventId})
-      ON CONFLICT (account_id, livemode, gateway, external_id) DO UPDATE SET source_time = invoices.source_time
-      RETURNING id, status, past_due, payment_failed, tenant_id, amount_refunded, source_time, source_event_id,
-        (xmax = 0) AS inserted
-    ), history AS (
-      INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
-      SELECT ${scope.accountId}, ${scope.livemode}, up.id, h.from_status, h.to_status, ${source.time}, ${source.label}, h.note
-      FROM up, (VALUES (1, NULL, ${snap.status}::text, NULL), (2, 'open', 'past_due', 'payment failed'))
-        AS h (ord, from_status, to_status, note)
-      WHERE up.inserted AND (h.ord = 1 OR ${pastDue})
-      ORDER BY h.ord
-    )
-    SELECT * FROM up`;
-  if (stored.inserted) return { invoiceId: stored.id, applied: true, tenantId: stored.tenant_id };
-
-  if (!isNewer(source, snap.status, stored)) {
-    // An older (or same-second) source may still bring a tenant the invoice lacks, and a payment
-    // failure of an invoice that is still open: the failure happened, and nothing but leaving open
-    // (paid, void, uncollectible) clears it. Nothing else of it is used.
-    const lateFailure = !!snap.payment_failed && stored.status === 'open' && !stored.payment_failed;
-    const tenantId = stored.tenant_id ?? snap.tenant_id;
-    if (tenantId !== stored.tenant_id || lateFailure) {
-      await tx`
-        WITH updated AS (
-          UPDATE invoices SET tenant_id = ${tenantId},
-            payment_failed = payment_failed OR ${lateFailure},
-            payment_failed_at = ${lateFailure ? source.time : tx`payment_failed_at`},
-            past_due = past_due OR ${lateFailure},
-            past_due_since = ${lateFailure && !stored.past_due ? source.time : tx`past_due_since`},
-            updated_at = now()
-          WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}
-          RETURNING id
-        )
-        INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
-        SELECT ${scope.accountId}, ${scope.livemode}, id, ${displayStatus(stored.status, stored.past_due)}, 'past_due',
-          ${source.time}, ${source.label}, 'payment failed'
-        FROM updated WHERE ${lateFailure}`;
-    }
-    return { invoiceId: stored.id, applied: false, tenantId };
-  }
-
-  const status = allowedStatusChange(stored.status, snap.status) ? snap.status : stored.status;
-  // Failed until the invoice leaves open; a failure while it is failed keeps the first failure time.
-  const paymentFailed = status === 'open' && (stored.payment_failed || !!snap.payment_failed);
-  const nowPastDue = status === 'open' && (stored.past_due || paymentFailed);
-  const before = displayStatus(stored.status, stored.past_due);
-  const after = displayStatus(status, nowPastDue);
-  const newlyFailed = paymentFailed && !stored.payment_failed;
-  const change =
-    before !== after
-      ? { note: after === 'past_due' ? 'payment failed' : null }
-      : newlyFailed && after === 'past_due'
-        ? { note: 'payment failed' }
-        : null;
-  const tenantId = snap.tenant_id ?? stored.tenant_id;
-  await tx`
-    WITH updated AS (
-      UPDATE invoices SET
-        number = ${snap.number}, tenant_id = ${tenantId}, customer_id = ${snap.customer_id},
-        subscription_id = ${snap.subscription_id}, currency = ${snap.currency}, total = ${snap.total}, tax = ${snap.tax},
-        amount_due = ${snap.amount_due}, amount_paid = ${snap.amount_paid}, amount_remaining = ${snap.amount_remaining},
-        amount_refunded = ${snap.amount_refunded ?? stored.amount_refunded}, status = ${status},
-        past_due = ${nowPastDue},
-        past_due_since = ${nowPastDue ? (stored.past_due ? tx`past_due_since` : source.time) : null},
-        payment_failed = ${paymentFailed},
-        payment_failed_at = ${paymentFailed ? (newlyFailed ? source.time : tx`COALESCE(payment_failed_at, ${source.time})`) : null},
-        collection_method = ${snap.collection_method},
-        attempt_count = ${snap.attempt_count}, due_date = ${snap.due_date}, hosted_url = ${snap.hosted_url},
-        pdf_url = ${snap.pdf_url}, deleted = ${!!snap.deleted}, source_time = ${source.time},
-        source_event_id = ${source.eventId}, updated_at = now()
-      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${stored.id}
-      RETURNING id
-    )
-    INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
-    SELECT ${scope.accountId}, ${scope.livemode}, id, ${before}, ${after}, ${source.time}, ${source.label},
-      ${change?.note ?? null}::text
-    FROM updated WHERE ${change !== null}`;
-  return { invoiceId: stored.id, applied: true, tenantId };
+  const [result] = await applyInvoiceSnapshots(tx, scope, snap.gateway, [{ snap, source }]);
+  return result;
 }
 
 /** Sets the refunded total of an invoice (refunds are summed by the gateway mapping). */
