@@ -118,3 +118,38 @@ export async function retenantCustomer(db: Db, scope: Scope, gateway: Gateway, c
       AND (e.invoice_id = ANY(${movedIds}::uuid[]) OR (e.invoice_id IS NULL AND e.customer_id = ${customerId}))`;
   return tenantId;
 }
+
+/**
+ * resolveTenant for many objects of a batch in one statement (same rules); the result is in the
+ * order of `clues`.
+ */
+export async function resolveTenants(db: Db, scope: Scope, gateway: Gateway, clues: TenantClues[]): Promise<(string | null)[]> {
+  if (clues.length === 0) return [];
+  const a = scope.accountId;
+  const m = scope.livemode;
+  const input = clues.map((c, ord) => ({
+    ord,
+    ids: c.identities.filter((x): x is string => !!x),
+    metadata: c.metadata,
+    customer_id: c.customerId ?? null,
+  }));
+  const rows = await db<{ ord: number; tenant_id: string | null }[]>`
+    SELECT c.ord, COALESCE(
+      (SELECT l.tenant_id FROM tenant_links l
+       WHERE l.account_id = ${a} AND l.livemode = ${m} AND l.gateway = ${gateway}
+         AND l.external_id = ANY(ARRAY(SELECT jsonb_array_elements_text(c.ids)))
+       ORDER BY array_position(ARRAY(SELECT jsonb_array_elements_text(c.ids)), l.external_id)
+       LIMIT 1),
+      (SELECT t.id FROM account_settings s
+       JOIN tenants t ON t.account_id = s.account_id AND t.livemode = s.livemode
+       WHERE s.account_id = ${a} AND s.livemode = ${m} AND s.tenant_metadata_key IS NOT NULL AND t.external_ref <> ''
+         AND t.external_ref = COALESCE(c.metadata, (
+           SELECT g.metadata FROM gateway_customers g
+           WHERE g.account_id = ${a} AND g.livemode = ${m} AND g.gateway = ${gateway}
+             AND g.external_id = c.customer_id)) ->> s.tenant_metadata_key)
+    ) AS tenant_id
+    FROM jsonb_to_recordset(${db.json(input as never)}) AS c (ord integer, ids jsonb, metadata jsonb, customer_id text)`;
+  const out: (string | null)[] = new Array(clues.length).fill(null);
+  for (const r of rows) out[r.ord] = r.tenant_id;
+  return out;
+}

@@ -117,3 +117,49 @@ export const publicLines = (set: LineSet): InvoiceLine[] =>
     period_end,
     kind,
   }));
+
+/** replaceInvoiceLines for many invoices of a batch: two statements however many there are. */
+export async function replaceManyInvoiceLines(
+  tx: Db,
+  scope: Scope,
+  sets: { invoiceId: string; lines: StoredLine[]; hasMore: boolean }[],
+): Promise<void> {
+  if (sets.length === 0) return;
+  const sorted = [...sets].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1));
+  const ids = sorted.map((s) => s.invoiceId);
+  const lines = sorted.flatMap((s) =>
+    s.lines.map((l, position) => ({
+      invoice_id: s.invoiceId,
+      position,
+      origin: l.origin,
+      kind: l.kind,
+      description: l.description,
+      quantity: l.quantity,
+      amount: l.amount,
+      currency: l.currency,
+      period_start: l.period_start,
+      period_end: l.period_end,
+    })),
+  );
+  await tx`
+    WITH sets AS (
+      INSERT INTO invoice_line_sets (account_id, livemode, invoice_id, has_more)
+      SELECT ${scope.accountId}, ${scope.livemode}, s.invoice_id, s.has_more
+      FROM jsonb_to_recordset(${tx.json(sorted.map((s) => ({ invoice_id: s.invoiceId, has_more: s.hasMore })))})
+        AS s (invoice_id uuid, has_more boolean)
+      ORDER BY s.invoice_id
+      ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
+        has_more = EXCLUDED.has_more, version = invoice_line_sets.version + 1, updated_at = now()
+    )
+    DELETE FROM invoice_lines
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ANY(${ids}::uuid[])`;
+  if (lines.length === 0) return;
+  await tx`
+    INSERT INTO invoice_lines (account_id, livemode, invoice_id, position, origin, kind, description, quantity, amount,
+                               currency, period_start, period_end)
+    SELECT ${scope.accountId}, ${scope.livemode}, l.invoice_id, l.position, l.origin, l.kind, l.description, l.quantity,
+      l.amount, l.currency, l.period_start, l.period_end
+    FROM jsonb_to_recordset(${tx.json(lines as never)}) AS l (
+      invoice_id uuid, position integer, origin text, kind text, description text, quantity bigint, amount bigint,
+      currency text, period_start timestamptz, period_end timestamptz)`;
+}

@@ -4,10 +4,9 @@ import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
 import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
-import { markPaidOutOfBand } from '../../domain/collections.js';
-import { replaceInvoiceLines } from '../../domain/invoice-lines.js';
-import { stripeInvoiceLines } from './invoice-lines.js';
-import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
+import type { ChangeSource, InvoiceSnapshot, InvoiceStatus } from '../../domain/invoices.js';
+// invoice-batch imports the mapping from here: only functions cross, at call time.
+import { applyStripeInvoices } from './invoice-batch.js';
 
 export interface InvoiceFlags {
   payment_failed?: boolean;
@@ -161,12 +160,12 @@ export async function recountRefunds(
 }
 
 /** Paid outside Stripe: the old `paid_out_of_band`, or (from 2025-03-31) an out-of-band payment record. */
-function paidOutOfBand(invoice: Stripe.Invoice): boolean {
+export function paidOutOfBand(invoice: Stripe.Invoice): boolean {
   if ((invoice as Stripe.Invoice & LegacyInvoiceFields).paid_out_of_band) return true;
   return (invoice.payments?.data ?? []).some((p) => p.payment?.type === 'payment_record' && p.status === 'paid');
 }
 
-/** Applies an invoice to the ledger with its tenant, payments and any refunds already known. */
+/** Applies an invoice to the ledger with its tenant, payments and any refunds already known (a batch of one). */
 export async function applyStripeInvoice(
   tx: Db,
   scope: Scope,
@@ -174,19 +173,8 @@ export async function applyStripeInvoice(
   source: ChangeSource,
   flags?: InvoiceFlags,
 ): Promise<{ invoiceId: string; applied: boolean; tenantId: string | null }> {
-  const customerId = idOf(invoice.customer);
-  const tenantId = await stripeTenant(tx, scope, customerId, subscriptionOf(invoice), expandedCustomerMetadata(invoice.customer));
-  const result = await applyInvoiceSnapshot(tx, scope, invoiceSnapshot(invoice, tenantId, flags), source);
-  if (invoice.status === 'paid' && paidOutOfBand(invoice)) await markPaidOutOfBand(tx, scope, result.invoiceId);
-  if (result.applied) {
-    const { lines, hasMore } = stripeInvoiceLines(invoice);
-    await replaceInvoiceLines(tx, scope, result.invoiceId, lines, hasMore);
-  }
-  await recordInvoicePayments(tx, scope, invoice.id, paymentRefsOfInvoice(invoice));
-  // Refunds may have arrived before the invoice (or before its payments were known).
-  const counted = await recountRefunds(tx, scope, invoice.id);
-  // The tenant the stored invoice has (an older source keeps it).
-  return { invoiceId: result.invoiceId, applied: result.applied, tenantId: counted ? counted.tenant_id : result.tenantId };
+  const [result] = await applyStripeInvoices(tx, scope, [{ invoice, source, flags }]);
+  return result;
 }
 
 /** Stores a customer (newest source wins); a metadata change moves its unlinked invoices' tenant. */
