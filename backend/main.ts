@@ -7,6 +7,8 @@ import { migrate, MigrationChecksumError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { startApplier, type Applier } from './jobs/applier.js';
+import { isDatabaseUnavailable } from './http/errors.js';
 
 async function main() {
   let config;
@@ -36,7 +38,21 @@ async function main() {
   }
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClients(config) };
+  // Webhooks only store events; the applier applies them (and wakes on this process's webhooks).
+  let applier: Applier | undefined;
+  const deps = {
+    config,
+    sql: db.sql,
+    logger,
+    now: () => new Date(),
+    stripe: createStripeClients(config),
+    onEventStored: () => applier?.nudge(),
+  };
+  applier = startApplier(
+    { sql: db.sql, logger, now: deps.now, isInfrastructureError: isDatabaseUnavailable },
+    // the embedded engine runs one statement at a time and its socket delivers no NOTIFY
+    db.engine === 'postgres' ? { listen: true, loops: 2 } : { listen: false, loops: 1 },
+  );
   const app = createApp(deps);
   const scheduler = startScheduler(
     { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
@@ -69,6 +85,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
       await scheduler.stop(); // lets a running scan finish before the pool closes
+      await applier?.stop(); // lets a running batch commit
       await db.close();
       clearTimeout(force);
       logger.info('stopped');

@@ -28,6 +28,7 @@ export interface PaymentEvent {
   event_id: string;
   tenant: TenantRef | null;
   processed: boolean;
+  state: 'pending' | 'processed' | 'ignored' | 'failed';
   ignored: boolean;
   error: string | null;
   received_at: Date;
@@ -90,7 +91,7 @@ function toEvent<R extends EventRow>(row: R) {
 const itemColumns = (db: Db, scope: Scope, now: Date) => {
   const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   return db`
-  e.id, e.gateway, e.type, e.event_id, e.tenant_id, t.name AS tenant_name, e.processed, e.ignored, e.error,
+  e.id, e.gateway, e.type, e.event_id, e.tenant_id, t.name AS tenant_name, e.processed, e.state, e.ignored, e.error,
   e.received_at, e.occurred_at, i.id AS invoice_id, i.number AS invoice_number, i.total AS invoice_total,
   i.currency AS invoice_currency, i.status AS invoice_status, ${rule.state()} AS invoice_state,
   ${rule.isPastDue()} AS invoice_past_due`;

@@ -15,6 +15,8 @@ export interface Deps {
   stripe: StripeClients;
   /** DNS resolver for outbound notifications (tests inject one; default dns.lookup) */
   resolve?: Resolver;
+  /** a webhook stored an event: wakes this process's applier (main.ts); tests drain instead */
+  onEventStored?: () => void;
 }
 
 /** Who is calling /api: set by the app-signature middleware, trusted only after verification. */

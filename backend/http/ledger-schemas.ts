@@ -71,7 +71,11 @@ export const EventListQuery = ListQuery.extend({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .transform((v) => v === 'true')
     .optional()
-    .openapi({ type: 'string', enum: ['true', 'false'], description: '`false`: events whose processing failed (see `error`)' }),
+    .openapi({
+      type: 'string',
+      enum: ['true', 'false'],
+      description: '`true`: applied (state processed or ignored); `false`: not applied yet (pending) or failed (see `error`)',
+    }),
 }).superRefine(fromNotAfterTo);
 
 export const StatsQuery = z
@@ -186,7 +190,12 @@ export const EventSchema = z
     type: z.string(),
     event_id: z.string().openapi({ description: 'the gateway’s event id' }),
     tenant: TenantRefSchema,
-    processed: z.boolean(),
+    processed: z.boolean().openapi({ description: 'applied to the ledger: state processed or ignored' }),
+    state: z.enum(['pending', 'processed', 'ignored', 'failed']).openapi({
+      description:
+        'pending: stored, not applied yet (or waiting to retry after an error); processed; ignored (a type the ledger ' +
+        'does not use); failed: failed repeatedly, left for a replay',
+    }),
     ignored: z.boolean().openapi({ description: 'stored but not acted on (an event type the ledger does not use)' }),
     error: z.string().nullable().openapi({ description: 'why processing failed; the event can be replayed' }),
     received_at: timestamp,

@@ -59,7 +59,15 @@ describe('a running service', () => {
     const delivery = await postWebhook(stripeEvent('invoice.paid', invoice, { account }));
     expect(delivery.status).toBe(200);
 
-    const list = (await api('GET', '/api/invoices')).body;
+    // acknowledged once stored; the service's applier makes it visible a moment later
+    const list = await vi.waitFor(
+      async () => {
+        const body = (await api('GET', '/api/invoices')).body;
+        expect(body.data).toHaveLength(1);
+        return body;
+      },
+      { timeout: 5_000, interval: 25 },
+    );
     expect(list.data).toHaveLength(1);
     expect(list.data[0]).toMatchObject({
       external_id: invoice.id,
@@ -87,6 +95,7 @@ describe('a running service', () => {
     fake.seedCustomers(account, [customer]);
     fake.seedInvoices(account, [invoice]);
     expect((await postWebhook(stripeEvent('invoice.finalized', invoice, { account, created: invoice.created }))).status).toBe(200);
+    await vi.waitFor(async () => expect((await api('GET', '/api/invoices')).body.data).toHaveLength(1), { timeout: 5_000, interval: 25 });
 
     const before = (await api('GET', '/api/stats')).body;
     expect(before.currencies[0]).toMatchObject({ currency: 'usd', pending_amount: 40_000 });

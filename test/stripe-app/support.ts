@@ -180,6 +180,7 @@ export function event(over: Partial<EventResponse> = {}): EventResponse {
     event_id: 'evt_1',
     tenant: { id: TENANT_ID, name: 'Acme Studio' },
     processed: true,
+    state: 'processed',
     ignored: false,
     error: null,
     received_at: '2026-02-02T10:00:00.000Z',

@@ -8,6 +8,8 @@ import { connectUrl, type Sql } from '../../backend/db/client.js';
 import { createLogger } from '../../backend/logger.js';
 import { createStripeClients } from '../../backend/gateways/stripe/api-client.js';
 import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
+import { isDatabaseUnavailable } from '../../backend/http/errors.js';
+import { drainPending } from '../../backend/jobs/applier.js';
 
 export const APP_SECRET = 'absec_test_primary_0123456789';
 export const OLD_APP_SECRET = 'absec_test_rotated_9876543210';
@@ -82,6 +84,11 @@ export interface Harness {
     body?: unknown,
     opts?: { mode?: string; accountId?: string; headers?: Record<string, string> },
   ): Promise<Response>;
+  /**
+   * Runs the applier over the pending events of the harness account (or `accountId`) until none
+   * is due, as the service's applier would: webhooks only store events.
+   */
+  drain(accountId?: string): Promise<{ claimed: number; failed: number }>;
 }
 
 export function createHarness(opts: { env?: Record<string, string>; clock?: Clock } = {}): Harness {
@@ -96,6 +103,8 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
     config,
     accountId,
     clock,
+    drain: (account = accountId) =>
+      drainPending({ sql, logger: createLogger('silent'), now: clock.now, isInfrastructureError: isDatabaseUnavailable }, { accountId: account }),
     async api(method, path, body, o = {}) {
       const headers: Record<string, string> = signAppHeaders(o.accountId ?? accountId, 'usr_test', {
         mode: o.mode ?? 'test',

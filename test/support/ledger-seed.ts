@@ -1,9 +1,10 @@
 // Seeds invoices, events and tenants for a test account through the ledger's own write paths
-// (applyInvoiceSnapshot, ingestEvent, createTenant), so read tests see exactly what webhooks store.
+// (applyInvoiceSnapshot, storeIncomingEvent + replayEvent, createTenant), so read tests see exactly what webhooks store.
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../../backend/db/client.js';
 import { ensureAccount, type Scope } from '../../backend/domain/accounts.js';
-import { ingestEvent, type EventProcessor, type IncomingEvent } from '../../backend/domain/events.js';
+import { replayEvent, storeIncomingEvent } from '../../backend/domain/event-inbox.js';
+import type { EventProcessor, IncomingEvent } from '../../backend/domain/events.js';
 import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../backend/domain/invoices.js';
 import { createTenant, type Tenant } from '../../backend/domain/tenants.js';
 import { isDatabaseUnavailable } from '../../backend/http/errors.js';
@@ -100,6 +101,8 @@ export async function seedEvent(sql: Sql, scope: Scope, opts: SeedEventOptions =
     if (fail) throw new Error(fail);
     return ignored ? { ignored: true } : { tenant_id, invoice_id };
   };
-  const result = await ingestEvent(sql, scope, event, processor, isDatabaseUnavailable);
-  return result.id;
+  // stored as a webhook stores it, then applied as the applier would (a failure is left failed)
+  const { id } = await storeIncomingEvent(sql, scope, event);
+  await replayEvent(sql, scope, id, () => processor, isDatabaseUnavailable);
+  return id;
 }

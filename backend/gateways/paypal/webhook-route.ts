@@ -1,16 +1,15 @@
 // POST /webhooks/paypal/:accountId — raw body -> offline signature check against the account's
-// PayPal webhook ids (the one that verifies decides the mode) -> parse -> store and process -> 200.
+// PayPal webhook ids (the one that verifies decides the mode) -> parse -> one insert (pending) -> 200.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../../config.js';
 import { isAccountId } from '../../domain/accounts.js';
-import { ingestEvent } from '../../domain/events.js';
+import { storeIncomingEvent } from '../../domain/event-inbox.js';
 import { paypalWebhookIds } from '../../domain/settings.js';
-import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
+import { ApiError } from '../../http/errors.js';
 import { router } from '../../http/openapi.js';
 import { ErrorSchema, json } from '../../http/schemas.js';
 import { createCertificateStore, type CertificateStoreOptions } from './certificates.js';
 import { parsePaypalEvent } from './parse-event.js';
-import { processPaypalEvent } from './process-event.js';
 import { readTransmission, VerificationError, verifyTransmission } from './verify.js';
 
 const ReceivedSchema = z
@@ -18,7 +17,8 @@ const ReceivedSchema = z
     received: z.literal(true),
     id: z.string().openapi({ description: 'the stored payment event' }),
     duplicate: z.boolean(),
-    processed: z.boolean(),
+    processed: z.boolean().openapi({ description: 'already applied (a duplicate of an applied event); a new event is applied a moment later' }),
+    state: z.enum(['pending', 'processed', 'ignored', 'failed']),
   })
   .openapi('PaypalWebhookReceived');
 
@@ -78,23 +78,20 @@ export function paypalWebhookRoutes(config: Config, certOptions: Partial<Certifi
         throw new ApiError(400, 'invalid_json', 'the webhook body is not valid JSON');
       }
       const event = parsePaypalEvent(payload);
-      const result = await ingestEvent(
-        deps.sql,
-        { accountId, livemode },
-        {
-          gateway: 'paypal',
-          event_id: event.envelope.id,
-          type: event.envelope.event_type,
-          object_id: event.object_id,
-          customer_id: event.customer_id,
-          occurred_at: event.envelope.create_time,
-          payload,
-        },
-        processPaypalEvent,
-        isDatabaseUnavailable,
+      const result = await storeIncomingEvent(deps.sql, { accountId, livemode }, {
+        gateway: 'paypal',
+        event_id: event.envelope.id,
+        type: event.envelope.event_type,
+        object_id: event.object_id,
+        customer_id: event.customer_id,
+        occurred_at: event.envelope.create_time,
+        payload,
+      });
+      if (!result.duplicate) deps.onEventStored?.();
+      return c.json(
+        { received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed, state: result.state },
+        200,
       );
-      if (result.error) log.error({ event_id: event.envelope.id, error: result.error }, 'paypal event stored, processing failed');
-      return c.json({ received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed }, 200);
     },
   );
 

@@ -56,6 +56,25 @@ const handleInvoicePaymentFailed: Handler<EventOf<'invoice.payment_failed'>> = (
 const handleInvoiceDeleted: Handler<EventOf<'invoice.deleted'>> = (ctx, event) =>
   applyInvoiceEvent(ctx, event.data.object, { deleted: true });
 
+const INVOICE_EVENT_TYPES = new Set<string>([
+  'invoice.created', 'invoice.finalized', 'invoice.updated', 'invoice.sent', 'invoice.paid', 'invoice.payment_succeeded',
+  'invoice.payment_failed', 'invoice.voided', 'invoice.marked_uncollectible', 'invoice.deleted', 'invoice.overdue',
+] satisfies InvoiceEventType[]);
+
+/**
+ * An invoice event as the applier's set-based path takes it: the invoice and the flags its
+ * handler above would apply it with; null for any other event (those go through their handler).
+ */
+export function invoiceOfEvent(event: Stripe.Event): { invoice: Stripe.Invoice; flags?: InvoiceFlags } | null {
+  if (!INVOICE_EVENT_TYPES.has(event.type)) return null;
+  const invoice = event.data.object as Stripe.Invoice;
+  if (event.type === 'invoice.payment_failed') {
+    return { invoice, flags: { payment_failed: invoice.collection_method === 'charge_automatically' } };
+  }
+  if (event.type === 'invoice.deleted') return { invoice, flags: { deleted: true } };
+  return { invoice };
+}
+
 /** Links an event to the first stored invoice among `invoiceExternalIds` (after recounting refunds). */
 async function refundOutcome(
   { tx, scope }: HandlerContext,

@@ -1,16 +1,21 @@
 // POST /webhooks/stripe: raw body -> signature (every configured secret, for rotation) -> account
-// -> store and process in one transaction -> 200 only after commit.
+// -> one insert of the event (pending) -> 200. The applier (jobs/applier.ts) applies it a moment later.
 import { createRoute, z } from '@hono/zod-openapi';
 import Stripe from 'stripe';
 import { isAccountId } from '../../domain/accounts.js';
-import { ingestEvent } from '../../domain/events.js';
-import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
+import { storeIncomingEvent } from '../../domain/event-inbox.js';
+import { ApiError } from '../../http/errors.js';
 import { router } from '../../http/openapi.js';
 import { ErrorSchema, json } from '../../http/schemas.js';
-import { describeStripeEvent, processStripeEvent } from './process-event.js';
+import { describeStripeEvent } from './process-event.js';
 
 const Received = z
-  .object({ received: z.literal(true), duplicate: z.boolean(), processed: z.boolean() })
+  .object({
+    received: z.literal(true),
+    duplicate: z.boolean(),
+    processed: z.boolean().openapi({ description: 'already applied (a duplicate of an applied event); a new event is applied a moment later' }),
+    state: z.enum(['pending', 'processed', 'ignored', 'failed']),
+  })
   .openapi('WebhookReceived');
 
 const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
@@ -22,7 +27,8 @@ const route = createRoute({
   summary: 'Stripe webhook endpoint',
   description:
     'Verifies the Stripe-Signature header over the raw body with STRIPE_WEBHOOK_SECRET (comma-separated for ' +
-    'rotation). The event belongs to event.account, else STRIPE_ACCOUNT_ID. Answers 200 only once the event is stored.',
+    'rotation). The event belongs to event.account, else STRIPE_ACCOUNT_ID. Answers 200 once the event is durably stored ' +
+      '(state pending); it is applied to the ledger a moment later.',
   security: [],
   request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
   responses: {
@@ -85,9 +91,9 @@ export function stripeWebhookRoutes() {
       );
     }
     const scope = { accountId, livemode: event.livemode };
-    const result = await ingestEvent(sql, scope, describeStripeEvent(event), processStripeEvent, isDatabaseUnavailable);
-    if (result.error) c.var.log.warn({ event_id: event.id, type: event.type, error: result.error }, 'stripe event failed');
-    return c.json({ received: true as const, duplicate: result.duplicate, processed: result.processed }, 200);
+    const result = await storeIncomingEvent(sql, scope, describeStripeEvent(event));
+    if (!result.duplicate) c.var.deps.onEventStored?.();
+    return c.json({ received: true as const, duplicate: result.duplicate, processed: result.processed, state: result.state }, 200);
   });
   return app;
 }

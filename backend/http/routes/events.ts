@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getEventDetail, listEvents } from '../../domain/event-queries.js';
 import { notFound } from '../../domain/errors.js';
-import { replayEvent } from '../../domain/events.js';
+import { replayEvent } from '../../domain/event-inbox.js';
 import { isUuid } from '../../domain/query-input.js';
 import { processorFor } from '../../gateways/processors.js';
 import { isDatabaseUnavailable } from '../errors.js';
@@ -43,8 +43,8 @@ export function eventRoutes() {
       path: '/events/{id}/replay',
       tags: ['events'],
       description:
-        'Runs the processing of a stored event again (after a failure or a fix) and answers the event as it is ' +
-        'afterwards: a replay that fails again answers 200 with processed=false and the new error.',
+        'Applies a stored event now, whatever its state (after a failure or a fix), and answers the event as it is ' +
+        'afterwards: a replay that fails again answers 200 with processed=false, state failed and the new error.',
       request: { params: IdParams },
       responses: { 200: json(EventDetailSchema), ...errorResponses },
     }),
@@ -53,7 +53,7 @@ export function eventRoutes() {
       // replayEvent compares the id with a uuid column: anything else is simply not an event.
       if (!isUuid(id)) throw notFound('event');
       const { sql } = c.var.deps;
-      await replayEvent(sql, scopeOf(c), id, processorFor, isDatabaseUnavailable);
+      await replayEvent(sql, scopeOf(c), id, processorFor, isDatabaseUnavailable, c.var.deps.now());
       return c.json(await getEventDetail(sql, scopeOf(c), id, c.var.deps.now()), 200);
     },
   );

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { eventBacklog } from '../../domain/event-inbox.js';
 import { configuredModes } from '../../gateways/stripe/api-client.js';
 import { router } from '../openapi.js';
 import { json } from '../schemas.js';
@@ -6,6 +7,13 @@ import { json } from '../schemas.js';
 const Status = z.object({ status: z.string() });
 const Ready = Status.extend({
   stripe_modes: z.array(z.enum(['live', 'test'])).openapi({ description: 'Modes with a Stripe key (STRIPE_SECRET_KEY); never the keys' }),
+  backlog: z
+    .object({
+      pending: z.number().int().openapi({ description: 'events stored and not yet applied to the ledger (all accounts)' }),
+      oldest_pending_age_seconds: z.number().openapi({ description: 'since the oldest pending event was received; 0 when none' }),
+    })
+    .optional()
+    .openapi({ description: 'the event applier\'s backlog (absent when the database is unreachable)' }),
 });
 
 export function healthRoutes() {
@@ -25,8 +33,8 @@ export function healthRoutes() {
       const stripe_modes = configuredModes(c.var.deps.stripe);
       try {
         const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref());
-        await Promise.race([c.var.deps.sql`SELECT 1`, timeout]);
-        return c.json({ status: 'ready', stripe_modes }, 200);
+        const backlog = await Promise.race([eventBacklog(c.var.deps.sql, c.var.deps.now()), timeout]);
+        return c.json({ status: 'ready', stripe_modes, backlog }, 200);
       } catch {
         return c.json({ status: 'database_unavailable', stripe_modes }, 503);
       }

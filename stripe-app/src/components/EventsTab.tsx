@@ -61,7 +61,7 @@ export function EventsTab({
         onRowClick={(item) => setOpen(String(item.id))}
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
-      <StatusLegend statuses={['processed', 'ignored', 'failed']} />
+      <StatusLegend statuses={['pending', 'processed', 'ignored', 'failed']} />
       <FocusView
         title="Payment event"
         shown={open !== null}

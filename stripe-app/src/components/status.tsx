@@ -15,14 +15,16 @@ export const STATUS: Record<string, { label: string; tone: Tone; meaning: string
   processed: { label: 'Processed', tone: 'positive', meaning: 'event applied to the ledger' },
   ignored: { label: 'Ignored', tone: 'neutral', meaning: 'event stored, type not used by the ledger' },
   failed: { label: 'Failed', tone: 'negative', meaning: 'event processing failed; it can be replayed' },
+  pending: { label: 'Pending', tone: 'info', meaning: 'event stored, being applied (or retried after an error)' },
 };
 
 /** The status an admin sees: an open invoice that is past due shows as past_due. */
 export const invoiceStatusKey = (inv: Pick<InvoiceResponse, 'status' | 'past_due'>) =>
   inv.status === 'open' && inv.past_due ? 'past_due' : inv.status;
 
-export const eventStatusKey = (e: Pick<EventResponse, 'processed' | 'ignored' | 'error'>) =>
-  e.error || !e.processed ? 'failed' : e.ignored ? 'ignored' : 'processed';
+/** The event's state as the backend reports it (a backend before `state` existed: derived as it was). */
+export const eventStatusKey = (e: Pick<EventResponse, 'processed' | 'ignored' | 'error'> & { state?: string }) =>
+  e.state ?? (e.error || !e.processed ? 'failed' : e.ignored ? 'ignored' : 'processed');
 
 export const statusLabel = (key: string) => STATUS[key]?.label ?? key;
 

@@ -1,6 +1,7 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { getEventDetail, listEvents } from '../../../backend/domain/event-queries.js';
-import { replayEvent, type EventProcessor } from '../../../backend/domain/events.js';
+import { replayEvent } from '../../../backend/domain/event-inbox.js';
+import type { EventProcessor } from '../../../backend/domain/events.js';
 import { applyInvoiceSnapshot } from '../../../backend/domain/invoices.js';
 import { isDatabaseUnavailable } from '../../../backend/http/errors.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';

@@ -42,7 +42,8 @@ export interface LoggedEvent {
 }
 
 export interface PaypalHarness extends Harness {
-  post(event: object | string, o?: Partial<SignOptions> & { accountId?: string }): Promise<Response>;
+  /** Posts a signed delivery; after a 2xx, drains the account's pending events (as the applier would). */
+  post(event: object | string, o?: Partial<SignOptions> & { accountId?: string; drain?: boolean }): Promise<Response>;
   invoice(externalId: string, livemode?: boolean): Promise<LedgerInvoice | undefined>;
   invoices(livemode?: boolean): Promise<LedgerInvoice[]>;
   events(livemode?: boolean): Promise<LoggedEvent[]>;
@@ -74,9 +75,11 @@ export async function paypalHarness(
     ...h,
     async post(event, o = {}) {
       const body = typeof event === 'string' ? event : JSON.stringify(event);
-      const { accountId, ...sign } = o;
+      const { accountId, drain = true, ...sign } = o;
       const headers = paypalHeaders(body, { webhookId: TEST_WEBHOOK_ID, certUrl: certs.certUrl(), time: h.clock.now(), ...sign });
-      return h.app.request(`/webhooks/paypal/${accountId ?? h.accountId}`, { method: 'POST', headers, body });
+      const res = await h.app.request(`/webhooks/paypal/${accountId ?? h.accountId}`, { method: 'POST', headers, body });
+      if (drain && res.ok) await h.drain(accountId ?? h.accountId);
+      return res;
     },
     invoices,
     async invoice(externalId, livemode = false) {

@@ -26,7 +26,7 @@ describe('POST /webhooks/paypal/:accountId verification', () => {
     const h = await paypalHarness(certs);
     const res = await h.post(sale());
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ received: true, duplicate: false, processed: true });
+    expect(await res.json()).toMatchObject({ received: true, duplicate: false, processed: false, state: 'pending' });
     expect(await h.events(false)).toHaveLength(1);
     expect(await h.events(true)).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 // Every handled Stripe event type, delivered signed through the app, as the Dashboard then sees it.
 import type Stripe from 'stripe';
-import { replayEvent } from '../../../../backend/domain/events.js';
+import { replayEvent } from '../../../../backend/domain/event-inbox.js';
 import { processorFor } from '../../../../backend/gateways/processors.js';
 import { isDatabaseUnavailable } from '../../../../backend/http/errors.js';
 import { createHarness, fakeClock, type Harness } from '../../../support/app-harness.js';
@@ -38,7 +38,12 @@ async function send<T extends Stripe.Event['type']>(
   // signed at the harness clock's time, which the service checks the signature against
   const res = await deliver(h.app, event, { timestamp: Math.floor(h.clock.now().getTime() / 1000) });
   expect(res.status).toBe(200);
-  return { event, body: (await res.json()) as { received: boolean; duplicate: boolean; processed: boolean } };
+  const body = (await res.json()) as { received: boolean; duplicate: boolean; processed: boolean; state: string };
+  expect(body).toMatchObject({ duplicate: false, processed: false, state: 'pending' });
+  await h.drain(); // the applier's part: the webhook only stored the event
+  const [{ state }] = await h.sql<{ state: string }[]>`
+    SELECT state FROM payment_events WHERE account_id = ${h.accountId} AND event_id = ${event.id}`;
+  return { event, body, state };
 }
 
 async function invoiceOf(h: Harness, externalId: string) {
@@ -151,7 +156,7 @@ describe('Stripe invoice events', () => {
     const [row] = await h.sql<{ deleted: boolean }[]>`
       SELECT deleted FROM invoices WHERE account_id = ${h.accountId} AND external_id = ${c.id}`;
     expect(row.deleted).toBe(true);
-    expect(deleted.body.processed).toBe(true);
+    expect(deleted.state).toBe('processed');
   });
 
   it('reads the older payload shape (invoice.subscription, invoice.tax)', async () => {
@@ -172,7 +177,7 @@ describe('Stripe invoice events', () => {
     expect(inv).toMatchObject({ status: 'paid', amount_paid: 10_000, amount_remaining: 0 });
     expect(statuses(inv)).toEqual(['->paid']);
     // The late event is still stored, processed and linked to its invoice.
-    expect(late.body).toEqual({ received: true, duplicate: false, processed: true });
+    expect(late.state).toBe('processed');
     expect(inv.events).toHaveLength(3);
   });
 
@@ -239,7 +244,7 @@ describe('Stripe refunds', () => {
     const invoice = stripeInvoice();
     const pi = newId('pi');
     const early = await send(h, 'refund.created', stripeRefund({ amount: 4_000, payment_intent: pi }), '2026-11-03T10:00:00Z');
-    expect(early.body.processed).toBe(true);
+    expect(early.state).toBe('processed');
     await send(h, 'invoice_payment.paid', stripeInvoicePayment(invoice.id, pi), '2026-11-02T10:00:00Z');
     await send(h, 'invoice.paid', paid(invoice), '2026-11-02T10:00:01Z');
     expect((await invoiceOf(h, invoice.id)).amount_refunded).toBe(4_000);
@@ -381,7 +386,7 @@ describe('install registry', () => {
 });
 
 describe('a failing handler', () => {
-  it('is stored with its error, answered 200, and fixed by replaying the event', async () => {
+  it('is stored with its error, answered 200, retried with backoff, failed after 5 attempts, and fixed by replaying', async () => {
     const h = harness();
     // A fault inside processing for this account only: a trigger refusing its invoice rows.
     const fn = `fail_${h.accountId}`;
@@ -394,21 +399,39 @@ describe('a failing handler', () => {
     await h.sql.unsafe(`CREATE TRIGGER ${fn} BEFORE INSERT ON invoices FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
     const invoice = stripeInvoice();
     let sent: Awaited<ReturnType<typeof send>>;
+    const attempts = async () =>
+      (await h.sql<{ state: string; attempts: number }[]>`
+        SELECT state, attempts FROM payment_events WHERE account_id = ${h.accountId}`)[0];
     try {
       sent = await send(h, 'invoice.paid', paid(invoice), '2026-11-02T10:00:00Z');
+      // failed once: waits 1 s, then 5 s, 30 s, 2 min before its next attempts; then failed for good
+      expect(sent.state).toBe('pending');
+      expect(await attempts()).toEqual({ state: 'pending', attempts: 1 });
+      expect(await h.drain()).toEqual({ claimed: 0, failed: 0 }); // not due yet
+      for (const [waitMs, expected] of [[1_000, 2], [5_000, 3], [30_000, 4]] as const) {
+        h.clock.advance(waitMs);
+        expect(await h.drain()).toEqual({ claimed: 1, failed: 1 });
+        expect(await attempts()).toEqual({ state: 'pending', attempts: expected });
+      }
+      h.clock.advance(120_000);
+      await h.drain();
+      expect(await attempts()).toEqual({ state: 'failed', attempts: 5 });
+      h.clock.advance(3_600_000);
+      expect(await h.drain()).toEqual({ claimed: 0, failed: 0 }); // left for a replay
     } finally {
       await h.sql.unsafe(`DROP TRIGGER ${fn} ON invoices`);
       await h.sql.unsafe(`DROP FUNCTION ${fn}()`);
     }
-    expect(sent.body).toEqual({ received: true, duplicate: false, processed: false });
     const failed = (await (await h.api('GET', '/api/events?processed=false')).json()).data;
     expect(failed).toHaveLength(1);
+    expect(failed[0].state).toBe('failed');
     expect(failed[0].error).toContain('ledger refused the invoice');
     expect((await (await h.api('GET', '/api/invoices')).json()).data).toEqual([]);
 
     const scope = { accountId: h.accountId, livemode: false };
     const replayed = await replayEvent(h.sql, scope, failed[0].id, processorFor, isDatabaseUnavailable);
     expect(replayed).toEqual({ processed: true, error: null });
+    expect(await attempts()).toMatchObject({ state: 'processed' });
     const inv = await invoiceOf(h, invoice.id);
     expect(inv).toMatchObject({ status: 'paid', amount_paid: 10_000 });
     expect(inv.history[0].source).toBe(`event:${sent.event.id}`);

@@ -30,6 +30,7 @@ const list = (data: Stripe.InvoiceLineItem[], hasMore = false, id = 'in_x'): Str
 async function applied(h: Harness, invoice: Stripe.Invoice, type: 'invoice.finalized' | 'invoice.updated' = 'invoice.finalized', created = invoice.created) {
   const res = await deliver(h.app, stripeEvent(type, invoice, { account: h.accountId, created }));
   expect(res.status).toBe(200);
+  await h.drain();
   const found = await (await h.api('GET', `/api/invoices?q=${invoice.id}`)).json();
   return found.data[0].id as string;
 }
@@ -145,6 +146,7 @@ describe('GET /api/invoices/:id lines', () => {
     fake.seedInvoices(live.accountId, [{ ...liveInvoice, lines: list(all) }]);
     const res = await deliver(live.app, stripeEvent('invoice.finalized', liveInvoice, { account: live.accountId, livemode: true }));
     expect(res.status).toBe(200);
+    await live.drain();
     const found = await (await live.api('GET', `/api/invoices?q=${liveInvoice.id}`, undefined, { mode: 'live' })).json();
     expect((await detail(live, found.data[0].id, 'live')).lines).toHaveLength(11);
     expect(fake.requests.filter((r) => r.path === `/v1/invoices/${liveInvoice.id}/lines`)).toHaveLength(0);

@@ -24,16 +24,28 @@ const invoiceCount = async (h: Harness, accountId = h.accountId) =>
   Number((await h.sql`SELECT count(*)::int AS n FROM invoices WHERE account_id = ${accountId}`)[0].n);
 
 describe('POST /webhooks/stripe', () => {
-  it('stores and processes a signed event, answering 200 after commit', async () => {
+  it('stores a signed event (pending) and answers 200 after commit; the applier applies it', async () => {
     const h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: SECRETS } });
     const invoice = stripeInvoice();
     const event = stripeEvent('invoice.finalized', invoice, { account: h.accountId });
     const res = await deliver(h.app, event);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: true, duplicate: false, processed: true });
+    expect(await res.json()).toEqual({ received: true, duplicate: false, processed: false, state: 'pending' });
+    // the request only stored the event: nothing of it is in the ledger yet
+    expect(await storedEvents(h)).toEqual([
+      { event_id: event.id, type: 'invoice.finalized', processed: false, ignored: false, error: null, livemode: false },
+    ]);
+    expect(await invoiceCount(h)).toBe(0);
+    const pending = await (await h.api('GET', '/api/events')).json();
+    expect(pending.data).toMatchObject([{ event_id: event.id, state: 'pending', processed: false, invoice: null }]);
+
+    expect(await h.drain()).toEqual({ claimed: 1, failed: 0 });
     expect(await storedEvents(h)).toEqual([
       { event_id: event.id, type: 'invoice.finalized', processed: true, ignored: false, error: null, livemode: false },
     ]);
+    expect(await invoiceCount(h)).toBe(1);
+    const applied = await (await h.api('GET', '/api/events')).json();
+    expect(applied.data).toMatchObject([{ state: 'processed', processed: true, invoice: { number: invoice.number } }]);
     // The account seen for the first time is registered.
     expect(await h.sql`SELECT id FROM accounts WHERE id = ${h.accountId}`).toHaveLength(1);
   });
@@ -112,6 +124,7 @@ describe('POST /webhooks/stripe', () => {
     const event = stripeEvent('invoice.finalized', stripeInvoice());
     expect((await deliver(h.app, event)).status).toBe(200);
     expect(await storedEvents(h, accountId)).toHaveLength(1);
+    await h.drain(accountId);
     expect(await invoiceCount(h, accountId)).toBe(1);
     // event.account, when present, wins over the configured account.
     const other = stripeEvent('invoice.finalized', stripeInvoice(), { account: h.accountId });
@@ -123,6 +136,7 @@ describe('POST /webhooks/stripe', () => {
     const h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: SECRETS } });
     const invoice = stripeInvoice({ livemode: true });
     await deliver(h.app, stripeEvent('invoice.finalized', invoice, { account: h.accountId, livemode: true }));
+    await h.drain();
     const [row] = await h.sql<{ livemode: boolean }[]>`SELECT livemode FROM invoices WHERE account_id = ${h.accountId}`;
     expect(row.livemode).toBe(true);
     // The Dashboard in test mode does not see it; in live mode it does.
@@ -136,7 +150,8 @@ describe('POST /webhooks/stripe', () => {
     const event = stripeEvent('payout.paid', { id: 'po_123', object: 'payout' } as never, { account: h.accountId });
     const res = await deliver(h.app, event);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ received: true, duplicate: false, processed: true });
+    expect(await res.json()).toEqual({ received: true, duplicate: false, processed: false, state: 'pending' });
+    await h.drain();
     expect(await storedEvents(h)).toEqual([
       { event_id: event.id, type: 'payout.paid', processed: true, ignored: true, error: null, livemode: false },
     ]);
@@ -147,10 +162,12 @@ describe('POST /webhooks/stripe', () => {
     const { id: _, ...upcoming } = stripeInvoice({ status: 'draft' });
     const event = stripeEvent('invoice.upcoming', upcoming as never, { account: h.accountId });
     expect((await deliver(h.app, event)).status).toBe(200);
+    await h.drain();
     expect(await storedEvents(h)).toMatchObject([{ type: 'invoice.upcoming', ignored: true, error: null }]);
     // Even a handled type with an id-less object is stored but not applied.
     const noId = stripeEvent('invoice.updated', upcoming as never, { account: h.accountId });
     expect((await deliver(h.app, noId)).status).toBe(200);
+    await h.drain();
     expect(await storedEvents(h)).toHaveLength(2);
     expect(await invoiceCount(h)).toBe(0);
   });
@@ -164,9 +181,11 @@ describe('POST /webhooks/stripe', () => {
     const bodies = [await a.json(), await b.json()];
     expect(bodies.map((x) => x.duplicate).sort()).toEqual([false, true]);
     expect(await storedEvents(h)).toHaveLength(1);
+    await h.drain();
 
     const again = await deliver(h.app, event);
-    expect(await again.json()).toEqual({ received: true, duplicate: true, processed: true });
+    expect(await again.json()).toEqual({ received: true, duplicate: true, processed: true, state: 'processed' });
+    expect(await h.drain()).toEqual({ claimed: 0, failed: 0 });
     expect(await storedEvents(h)).toHaveLength(1);
     const history = await h.sql`SELECT to_status FROM invoice_history WHERE account_id = ${h.accountId}`;
     expect(history).toHaveLength(1);

@@ -39,6 +39,7 @@ async function stripeInvoiceInLedger(
   });
   const res = await deliver(h.app, event);
   expect(res.status).toBe(200);
+  await h.drain();
   const list = await json(await h.api('GET', `/api/invoices?q=${invoice.id}`, undefined, { mode }));
   return { id: list.data[0].id as string, stripeId: invoice.id!, customer };
 }

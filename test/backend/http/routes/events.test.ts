@@ -43,12 +43,13 @@ describe('GET /api/events', () => {
     expect(next_cursor).toBeNull();
     expect(data.map((e) => e.event_id)).toEqual(['WH-1AB', 'evt_ignored', 'evt_failed', 'evt_paid']);
     expect(Object.keys(data[0]).sort()).toEqual(
-      ['id', 'gateway', 'type', 'event_id', 'tenant', 'processed', 'ignored', 'error', 'received_at', 'occurred_at', 'invoice'].sort(),
+      ['id', 'gateway', 'type', 'event_id', 'tenant', 'processed', 'state', 'ignored', 'error', 'received_at', 'occurred_at', 'invoice'].sort(),
     );
     expect(data[0]).toMatchObject({ gateway: 'paypal', type: 'PAYMENT.SALE.COMPLETED', tenant: { id: globex.id, name: 'Globex' }, processed: true, ignored: false, error: null, occurred_at: '2026-02-10T08:00:00.000Z', invoice: null });
     expect(data[0].received_at).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/);
-    expect(data[1]).toMatchObject({ processed: true, ignored: true, tenant: null });
-    expect(data[2]).toMatchObject({ processed: false, error: 'no such customer', tenant: null, invoice: null });
+    expect(data[0].state).toBe('processed');
+    expect(data[1]).toMatchObject({ processed: true, state: 'ignored', ignored: true, tenant: null });
+    expect(data[2]).toMatchObject({ processed: false, state: 'failed', error: 'no such customer', tenant: null, invoice: null });
     expect(data[3]).toMatchObject({
       tenant: { id: acme.id, name: 'Acme' },
       invoice: { id: invoice, number: 'ACME-7', total: 2500, currency: 'gbp', status: 'paid' },

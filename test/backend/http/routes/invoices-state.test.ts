@@ -31,6 +31,7 @@ async function post(h: Harness, type: 'invoice.finalized' | 'invoice.updated' | 
   const event = stripeEvent(type, invoice, { account: h.accountId, created: at });
   const res = await deliver(h.app, event, { timestamp: Math.floor(h.clock.now().getTime() / 1000) });
   expect(res.status).toBe(200);
+  await h.drain();
 }
 
 async function ledgerId(h: Harness, stripeId: string): Promise<string> {

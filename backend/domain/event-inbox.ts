@@ -1,0 +1,218 @@
+// The durable inbox of payment events: a webhook stores its event (state 'pending') in one
+// statement and is answered; the applier (jobs/applier.ts) claims pending events in batches with
+// FOR UPDATE SKIP LOCKED, so any number of instances share the work and none applies an event
+// twice, and records each event's outcome in the same transaction as its ledger changes.
+//   pending -> processed | ignored           applied (processed = true)
+//   pending -> pending (attempts + 1)        failed; retried after a backoff
+//   pending -> failed                        failed MAX_ATTEMPTS times: left for POST /api/events/:id/replay
+import type { Sql, Tx } from '../db/client.js';
+import type { Scope } from './accounts.js';
+import { invalid, notFound } from './errors.js';
+import { checkEventIds, checkStorablePayload } from './event-limits.js';
+import type { EventProcessor, IncomingEvent, IsInfrastructureError, ProcessOutcome } from './events.js';
+import type { Gateway } from './tenants.js';
+
+export type EventState = 'pending' | 'processed' | 'ignored' | 'failed';
+
+/** Waits before the 2nd, 3rd, ... attempt; after the last, the event is failed. */
+export const RETRY_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
+export const MAX_ATTEMPTS = 5;
+
+/** untranslatable_character, character_not_in_repertoire */
+const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
+
+/** The channel a stored event is announced on (LISTEN/NOTIFY where the engine delivers it). */
+export const EVENTS_CHANNEL = 'payment_events';
+
+export interface StoredEvent extends IncomingEvent {
+  id: string;
+  account_id: string;
+  livemode: boolean;
+  attempts: number;
+  state: EventState;
+}
+
+export interface StoreResult {
+  id: string;
+  duplicate: boolean;
+  state: EventState;
+  /** processed or ignored (the API's `processed`) */
+  processed: boolean;
+}
+
+/** Error text as stored on the event (bounded). */
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+/**
+ * Stores a verified event: one statement (the account row with it), nothing else. A duplicate
+ * (same gateway event id for the account, also when delivered concurrently) changes nothing.
+ */
+export async function storeIncomingEvent(sql: Sql | Tx, scope: Scope, event: IncomingEvent): Promise<StoreResult> {
+  // Found by fuzzing: a signed body can still hold what the table cannot (a time out of range).
+  if (Number.isNaN(event.occurred_at.getTime())) throw invalid('the event time is not a valid date; nothing was stored');
+  checkEventIds({ event_id: event.event_id, type: event.type, object_id: event.object_id, customer_id: event.customer_id });
+  checkStorablePayload(event.payload);
+  const [row] = await sql<{ id: string }[]>`
+    WITH account AS (INSERT INTO accounts (id) VALUES (${scope.accountId}) ON CONFLICT (id) DO NOTHING),
+    stored AS (
+      INSERT INTO payment_events (account_id, livemode, gateway, event_id, type, object_id, customer_id, payload, occurred_at)
+      VALUES (${scope.accountId}, ${scope.livemode}, ${event.gateway}, ${event.event_id}, ${event.type},
+              ${event.object_id}, ${event.customer_id}, ${sql.json(event.payload as never)}, ${event.occurred_at})
+      ON CONFLICT (account_id, gateway, event_id) DO NOTHING
+      RETURNING id
+    )
+    SELECT id, pg_notify(${EVENTS_CHANNEL}, '') FROM stored`.catch((err) => {
+    // NUL characters (\u0000) are valid JSON but cannot be stored in text or jsonb.
+    if (UNSTORABLE_TEXT.has((err as { code?: string }).code ?? '')) {
+      throw invalid('the event contains characters that cannot be stored (NUL); nothing was stored');
+    }
+    throw err;
+  });
+  if (row) return { id: row.id, duplicate: false, state: 'pending', processed: false };
+  const [existing] = await sql<{ id: string; state: EventState }[]>`
+    SELECT id, state FROM payment_events
+    WHERE account_id = ${scope.accountId} AND gateway = ${event.gateway} AND event_id = ${event.event_id}`;
+  return {
+    id: existing.id,
+    duplicate: true,
+    state: existing.state,
+    processed: existing.state === 'processed' || existing.state === 'ignored',
+  };
+}
+
+const EVENT_COLUMNS = (tx: Tx) =>
+  tx`id, account_id, livemode, gateway, event_id, type, object_id, customer_id, occurred_at, payload, attempts, state`;
+
+/**
+ * Claims up to `limit` pending events that are due, oldest occurrence first, locked for this
+ * transaction (skipping those another applier holds). `accountId` narrows to one account (tests,
+ * a drain); `ids` to given events.
+ */
+export async function claimPending(
+  tx: Tx,
+  opts: { limit: number; now: Date; accountId?: string; ids?: string[] },
+): Promise<StoredEvent[]> {
+  return tx<StoredEvent[]>`
+    SELECT ${EVENT_COLUMNS(tx)} FROM payment_events
+    WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${opts.now})
+      ${opts.accountId ? tx`AND account_id = ${opts.accountId}` : tx``}
+      ${opts.ids ? tx`AND id = ANY(${opts.ids}::uuid[])` : tx``}
+    ORDER BY occurred_at, id
+    LIMIT ${opts.limit}
+    FOR UPDATE SKIP LOCKED`;
+}
+
+export type EventOutcome =
+  | { id: string; ok: true; outcome: ProcessOutcome }
+  | { id: string; ok: false; error: string; attempts: number; state: 'pending' | 'failed'; next_attempt_at: Date | null };
+
+/** A failed attempt: retried after its backoff, or failed for good after MAX_ATTEMPTS. */
+export function failedAttempt(event: StoredEvent, err: unknown, now: Date, opts: { final?: boolean } = {}): EventOutcome {
+  const attempts = event.attempts + 1;
+  const final = opts.final || attempts >= MAX_ATTEMPTS;
+  return {
+    id: event.id,
+    ok: false,
+    error: errorText(err),
+    attempts,
+    state: final ? 'failed' : 'pending',
+    next_attempt_at: final ? null : new Date(now.getTime() + RETRY_BACKOFF_MS[Math.min(attempts, RETRY_BACKOFF_MS.length) - 1]),
+  };
+}
+
+/** Records the outcomes of a batch: one statement. */
+export async function recordOutcomes(tx: Tx, outcomes: EventOutcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const rows = outcomes.map((o) =>
+    o.ok
+      ? {
+          id: o.id,
+          state: o.outcome.ignored ? 'ignored' : 'processed',
+          error: null,
+          attempts: null,
+          next_attempt_at: null,
+          tenant_id: o.outcome.tenant_id ?? null,
+          invoice_id: o.outcome.invoice_id ?? null,
+        }
+      : { id: o.id, state: o.state, error: o.error, attempts: o.attempts, next_attempt_at: o.next_attempt_at, tenant_id: null, invoice_id: null },
+  );
+  await tx`
+    UPDATE payment_events e SET
+      state = r.state,
+      processed = r.state IN ('processed', 'ignored'),
+      ignored = r.state = 'ignored',
+      error = r.error,
+      attempts = COALESCE(r.attempts, e.attempts),
+      next_attempt_at = r.next_attempt_at,
+      processed_at = CASE WHEN r.state IN ('processed', 'ignored') THEN now() ELSE e.processed_at END,
+      tenant_id = COALESCE(r.tenant_id, e.tenant_id),
+      invoice_id = COALESCE(r.invoice_id, e.invoice_id)
+    FROM jsonb_to_recordset(${tx.json(rows as never)}) AS r (
+      id uuid, state text, error text, attempts integer, next_attempt_at timestamptz, tenant_id uuid, invoice_id uuid)
+    WHERE e.id = r.id`;
+}
+
+/**
+ * The slow path: each event in its own savepoint, so a failing one is isolated (its changes roll
+ * back, the others' stay). Database-unavailable errors abort the whole batch.
+ */
+export async function applyIsolated(
+  tx: Tx,
+  events: StoredEvent[],
+  processorFor: (gateway: Gateway) => EventProcessor,
+  isInfrastructureError: IsInfrastructureError,
+  now: Date,
+  opts: { final?: boolean } = {},
+): Promise<EventOutcome[]> {
+  const outcomes: EventOutcome[] = [];
+  for (const event of events) {
+    const scope = { accountId: event.account_id, livemode: event.livemode };
+    try {
+      const outcome = await tx.savepoint((sp) => processorFor(event.gateway)(sp as unknown as Tx, scope, event));
+      outcomes.push({ id: event.id, ok: true, outcome });
+    } catch (err) {
+      if (isInfrastructureError(err)) throw err;
+      outcomes.push(failedAttempt(event, err, now, opts));
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * Replays one stored event of the scope, whatever its state, through the isolated path: a
+ * failure is recorded and leaves the event failed (an admin replays it again after a fix).
+ */
+export async function replayEvent(
+  sql: Sql,
+  scope: Scope,
+  id: string,
+  processorFor: (gateway: Gateway) => EventProcessor,
+  isInfrastructureError: IsInfrastructureError,
+  now: Date = new Date(),
+): Promise<{ processed: boolean; error: string | null }> {
+  return sql.begin(async (tx) => {
+    const [event] = await tx<StoredEvent[]>`
+      SELECT ${EVENT_COLUMNS(tx)} FROM payment_events
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}
+      FOR UPDATE`;
+    if (!event) throw notFound('event');
+    const [outcome] = await applyIsolated(tx, [event], processorFor, isInfrastructureError, now, { final: true });
+    await recordOutcomes(tx, [outcome]);
+    return outcome.ok ? { processed: true, error: null } : { processed: false, error: outcome.error };
+  });
+}
+
+export interface Backlog {
+  /** events stored and not yet applied (retries waiting for their backoff included) */
+  pending: number;
+  /** seconds since the oldest pending event was received; 0 without a backlog */
+  oldest_pending_age_seconds: number;
+}
+
+/** The backlog over every account (a count and an age, no account data). */
+export async function eventBacklog(sql: Sql, now: Date = new Date()): Promise<Backlog> {
+  const [row] = await sql<{ pending: number; oldest: Date | null }[]>`
+    SELECT count(*)::bigint AS pending, min(received_at) AS oldest FROM payment_events WHERE state = 'pending'`;
+  const age = row.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+  return { pending: row.pending, oldest_pending_age_seconds: Math.round(age * 1000) / 1000 };
+}

@@ -1,0 +1,120 @@
+// Applies a claimed batch of stored events to the ledger, in one transaction with its claim and
+// the events' outcomes. Fast path: Stripe invoice events set-based (per scope, consecutive runs
+// of them as one applyStripeInvoices), every other event through its handler. When any event
+// fails, the transaction rolls back whole and the batch is applied again one event per savepoint
+// (the slow path), so the failing event is isolated and the rest apply.
+import type Stripe from 'stripe';
+import type { Sql, Tx } from '../db/client.js';
+import {
+  applyIsolated,
+  claimPending,
+  recordOutcomes,
+  type EventOutcome,
+  type StoredEvent,
+} from '../domain/event-inbox.js';
+import type { IsInfrastructureError } from '../domain/events.js';
+import { processorFor } from './processors.js';
+import { invoiceOfEvent } from './stripe/handlers.js';
+import { applyStripeInvoices, type StripeInvoiceItem } from './stripe/invoice-batch.js';
+
+/** An event of the batch failed on the fast path: the batch is redone on the slow path. */
+class BatchFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super(reason instanceof Error ? reason.message : String(reason));
+  }
+}
+
+interface InvoiceRunItem extends StripeInvoiceItem {
+  event: StoredEvent;
+}
+
+/** The set-based form of a Stripe invoice event; null for anything else. */
+function invoiceItem(event: StoredEvent): InvoiceRunItem | null {
+  if (event.gateway !== 'stripe') return null;
+  const payload = event.payload as Stripe.Event;
+  // objects without an id (upcoming invoices) have nothing to apply: their handler ignores them
+  if (!(payload?.data?.object as { id?: string } | undefined)?.id) return null;
+  const of = invoiceOfEvent(payload);
+  if (!of) return null;
+  const source = { time: event.occurred_at, eventId: event.event_id, label: `event:${event.event_id}` };
+  return { ...of, source, event };
+}
+
+async function applyFast(tx: Tx, events: StoredEvent[]): Promise<EventOutcome[]> {
+  const outcomes = new Map<string, EventOutcome>();
+  // Consecutive invoice events of a scope wait in a run; any other event of that scope applies
+  // the run first, so each scope sees its events in the order claimed.
+  const runs = new Map<string, InvoiceRunItem[]>();
+  const flush = async (key: string) => {
+    const run = runs.get(key);
+    if (!run?.length) return;
+    runs.delete(key);
+    const { account_id, livemode } = run[0].event;
+    const results = await applyStripeInvoices(tx, { accountId: account_id, livemode }, run);
+    run.forEach((item, i) => {
+      outcomes.set(item.event.id, {
+        id: item.event.id,
+        ok: true,
+        outcome: { tenant_id: results[i].tenantId, invoice_id: results[i].invoiceId },
+      });
+    });
+  };
+  for (const event of events) {
+    const key = `${event.account_id}:${event.livemode}`;
+    const item = invoiceItem(event);
+    if (item) {
+      runs.set(key, [...(runs.get(key) ?? []), item]);
+      continue;
+    }
+    await flush(key);
+    const outcome = await processorFor(event.gateway)(tx, { accountId: event.account_id, livemode: event.livemode }, event);
+    outcomes.set(event.id, { id: event.id, ok: true, outcome });
+  }
+  for (const key of [...runs.keys()]) await flush(key);
+  return events.map((e) => outcomes.get(e.id)!);
+}
+
+export interface BatchResult {
+  /** events claimed (applied, ignored or failed) */
+  claimed: number;
+  /** of which failed this time (retried later, or failed for good) */
+  failed: number;
+}
+
+export interface BatchOptions {
+  limit: number;
+  now: Date;
+  /** only this account's events (a drain in tests) */
+  accountId?: string;
+  isInfrastructureError: IsInfrastructureError;
+}
+
+/** Claims and applies one batch of pending events. Database errors are thrown: nothing was applied. */
+export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<BatchResult> {
+  let claimedIds: string[] = [];
+  try {
+    return await sql.begin(async (tx) => {
+      const events = await claimPending(tx, opts);
+      claimedIds = events.map((e) => e.id);
+      if (events.length === 0) return { claimed: 0, failed: 0 };
+      let outcomes: EventOutcome[];
+      try {
+        outcomes = await applyFast(tx, events);
+      } catch (err) {
+        if (opts.isInfrastructureError(err)) throw err;
+        throw new BatchFailed(err);
+      }
+      await recordOutcomes(tx, outcomes);
+      return { claimed: events.length, failed: 0 };
+    });
+  } catch (err) {
+    if (!(err instanceof BatchFailed)) throw err;
+  }
+  // The slow path, on the same events (those another applier took meanwhile are its own now).
+  return sql.begin(async (tx) => {
+    const events = await claimPending(tx, { ...opts, ids: claimedIds });
+    const outcomes = await applyIsolated(tx, events, processorFor, opts.isInfrastructureError, opts.now);
+    await recordOutcomes(tx, outcomes);
+    return { claimed: events.length, failed: outcomes.filter((o) => !o.ok).length };
+  });
+}

@@ -1,0 +1,125 @@
+// The applier: applies stored (pending) events to the ledger in batches, in every instance. It
+// wakes on a nudge from this process's webhook routes, on NOTIFY from another instance's (where
+// the engine delivers it: PostgreSQL; the embedded engine's socket does not), and on a short poll
+// as the fallback on both engines. Instances coordinate only through the database (SKIP LOCKED).
+import type { Logger } from 'pino';
+import type { Sql } from '../db/client.js';
+import { EVENTS_CHANNEL } from '../domain/event-inbox.js';
+import type { IsInfrastructureError } from '../domain/events.js';
+import { applyPendingBatch, type BatchResult } from '../gateways/apply-batch.js';
+
+export interface ApplierDeps {
+  sql: Sql;
+  logger: Logger;
+  now: () => Date;
+  isInfrastructureError: IsInfrastructureError;
+}
+
+export interface ApplierOptions {
+  /** events per batch; default 200 */
+  batchSize?: number;
+  /** poll interval (ms) when nothing woke the applier; default 250 */
+  pollMs?: number;
+  /** LISTEN for other instances' events (PostgreSQL only); default false */
+  listen?: boolean;
+  /** concurrent loops in this process; default 1 */
+  loops?: number;
+}
+
+export interface Applier {
+  /** an event was stored: apply soon */
+  nudge(): void;
+  /** stops the loops and waits for a running batch to commit */
+  stop(): Promise<void>;
+}
+
+const DEFAULT_BATCH = 200;
+/** After a database error: wait before the next attempt (the batch rolled back whole). */
+const ERROR_PAUSE_MS = 1_000;
+
+/** Applies pending events (of one account, if given) until none is due; returns how many were claimed. */
+export async function drainPending(
+  deps: ApplierDeps,
+  opts: { accountId?: string; batchSize?: number } = {},
+): Promise<{ claimed: number; failed: number }> {
+  const total = { claimed: 0, failed: 0 };
+  for (;;) {
+    const r: BatchResult = await applyPendingBatch(deps.sql, {
+      limit: opts.batchSize ?? DEFAULT_BATCH,
+      now: deps.now(),
+      accountId: opts.accountId,
+      isInfrastructureError: deps.isInfrastructureError,
+    });
+    total.claimed += r.claimed;
+    total.failed += r.failed;
+    if (r.claimed === 0) return total;
+  }
+}
+
+export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Applier {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  const pollMs = opts.pollMs ?? 250;
+  let stopped = false;
+  let nudged = false;
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+
+  const loop = async () => {
+    while (!stopped) {
+      nudged = false;
+      try {
+        const r = await applyPendingBatch(deps.sql, {
+          limit: batchSize,
+          now: deps.now(),
+          isInfrastructureError: deps.isInfrastructureError,
+        });
+        if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
+        // A full batch: more is likely waiting.
+        if (r.claimed >= batchSize) continue;
+      } catch (err) {
+        deps.logger.error({ err: (err as Error).message }, 'event batch aborted; retrying');
+        if (!stopped) await sleep(ERROR_PAUSE_MS);
+        continue;
+      }
+      if (!nudged && !stopped) await sleep(pollMs);
+    }
+  };
+
+  let unlisten: (() => Promise<void>) | null = null;
+  if (opts.listen) {
+    deps.sql
+      .listen(EVENTS_CHANNEL, () => applier.nudge())
+      .then((l) => {
+        unlisten = l.unlisten;
+        if (stopped) void l.unlisten();
+      })
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'LISTEN unavailable; polling'));
+  }
+
+  const loops = Array.from({ length: Math.max(1, opts.loops ?? 1) }, () => loop());
+  const applier: Applier = {
+    nudge() {
+      nudged = true;
+      wakeAll();
+    },
+    async stop() {
+      stopped = true;
+      wakeAll();
+      await Promise.allSettled(loops);
+      await (unlisten as (() => Promise<void>) | null)?.().catch(() => {});
+    },
+  };
+  return applier;
+}
