@@ -11,7 +11,7 @@ import { DateFilter, GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner, Loading } from './states';
-import { StatusBadge, StatusLegend, eventStatusKey } from './status';
+import { EVENT_STATUSES, StatusBadge, StatusLegend, eventStatusKey } from './status';
 import { EVENT_COLUMNS, eventRows } from './tables';
 import { TenantPicker } from './TenantPicker';
 
@@ -54,7 +54,7 @@ export function EventsTab({ api, locale }: { api: ApiClient; locale: string }) {
         onRowClick={(item) => setOpen(String(item.id))}
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
-      <StatusLegend statuses={['processed', 'ignored', 'failed']} />
+      <StatusLegend statuses={EVENT_STATUSES} />
       <FocusView title="Payment event" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
         {open ? <EventPanel api={api} eventId={open} locale={locale} /> : <Box>{''}</Box>}
       </FocusView>

@@ -9,7 +9,7 @@ import { rangeToFilter } from '../date-range';
 import { DateFilter, GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { ErrorBanner } from './states';
-import { StatusLegend } from './status';
+import { INVOICE_STATES, StatusLegend } from './status';
 import { INVOICE_COLUMNS, invoiceRows } from './tables';
 import { TenantPicker } from './TenantPicker';
 
@@ -58,7 +58,7 @@ export function InvoicesTab({ api, locale }: { api: ApiClient; locale: string })
         onRowClick={(item) => setOpen(String(item.id))}
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
-      <StatusLegend statuses={['draft', 'open', 'past_due', 'paid', 'uncollectible', 'void']} />
+      <StatusLegend statuses={INVOICE_STATES} />
       <FocusView title="Invoice" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
         {open ? <InvoicePanel api={api} invoiceId={open} locale={locale} /> : <Box>{''}</Box>}
       </FocusView>

@@ -2,7 +2,7 @@
 // formatted per currency here, never summed); statuses use the shared status map.
 import type { DataTableColumn, DataTableItem } from '@stripe/ui-extension-sdk/ui';
 import type { EventResponse, InvoiceResponse, PastDueResponse } from '../api/client';
-import { formatDate, formatDateTime, formatMoney } from '../format';
+import { formatDate, formatDateTime, formatMoney, invoiceLabel } from '../format';
 import { STATUS_MAP, eventStatusKey, invoiceStatusKey, statusLabel } from './status';
 
 const gatewayName = (g: string) => (g === 'stripe' ? 'Stripe' : g === 'paypal' ? 'PayPal' : g);
@@ -20,7 +20,7 @@ export const INVOICE_COLUMNS: DataTableColumn[] = [
 export function invoiceRows(invoices: InvoiceResponse[], locale: string): DataTableItem[] {
   return invoices.map((inv) => ({
     id: inv.id,
-    number: inv.number ?? inv.external_id,
+    number: invoiceLabel(inv, locale),
     tenant: inv.tenant?.name ?? 'Unassigned',
     amount: formatMoney(inv.total, inv.currency, locale),
     tax: formatMoney(inv.tax, inv.currency, locale),
@@ -42,7 +42,7 @@ export const PAST_DUE_COLUMNS: DataTableColumn[] = [
 export function pastDueRows(invoices: PastDueResponse['data'], locale: string): DataTableItem[] {
   return invoices.map((inv) => ({
     id: inv.id,
-    number: inv.number ?? inv.external_id,
+    number: invoiceLabel(inv, locale),
     tenant: inv.tenant?.name ?? 'Unassigned',
     remaining: formatMoney(inv.amount_remaining, inv.currency, locale),
     days: inv.days_past_due,
