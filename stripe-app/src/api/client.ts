@@ -155,6 +155,9 @@ export function createApiClient(context: Context) {
   const id = encodeURIComponent;
 
   return {
+    /** the signed-in Dashboard user (history entries of this user read "you") */
+    userId: userContext.id ?? null,
+
     stats: (filters: StatsFilters = {}) => request<StatsResponse>('GET', '/stats', { query: { ...filters } }),
 
     listInvoices: (filters: InvoiceFilters & PageParams = {}) =>
