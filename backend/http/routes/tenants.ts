@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type Stripe from 'stripe';
 import {
   addLink,
   createTenant,
@@ -8,14 +9,18 @@ import {
   removeLink,
   updateTenant,
 } from '../../domain/tenants.js';
+import { checkStripeCustomer } from '../../gateways/stripe/customer-check.js';
+import { stripeErrorToApi } from '../../gateways/stripe/invoice-actions.js';
+import type { Deps } from '../env.js';
+import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import {
   errorResponses,
   json,
   LinkCreateSchema,
+  LinkCreatedSchema,
   listOf,
   TenantCreateSchema,
-  TenantLinkSchema,
   TenantListQuery,
   TenantSchema,
   TenantUpdateSchema,
@@ -26,6 +31,16 @@ const LinkParams = TenantParams.extend({ link_id: z.string().openapi({ param: { 
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });
+/**
+ * The Stripe client that reaches the request's mode, or null: a key's prefix says its mode
+ * (sk_/rk_ live|test), and a key of the other mode cannot see this mode's customers.
+ */
+function stripeForMode(deps: Deps, livemode: boolean): Stripe | null {
+  const mode = /^(?:sk|rk)_(live|test)_/.exec(deps.config.STRIPE_SECRET_KEY ?? '')?.[1];
+  if (!deps.stripe || (mode && mode !== (livemode ? 'live' : 'test'))) return null;
+  return deps.stripe;
+}
+
 const conflictResponse = { 409: { description: 'Conflict', content: { 'application/json': { schema: errorResponses[400].content['application/json'].schema } } } };
 
 export function tenantRoutes() {
@@ -96,12 +111,51 @@ export function tenantRoutes() {
       method: 'post',
       path: '/tenants/{id}/links',
       tags: ['tenants'],
-      description: 'Links a gateway identity; its existing invoices and events move to the tenant.',
+      description:
+        'Links a gateway identity; its existing invoices and events move to the tenant. A Stripe customer is ' +
+        'first looked up through the Stripe API when the backend has a key for the mode (400 customer_not_found ' +
+        'if Stripe does not know it); without one the link is stored unchecked and `unchecked_reason` says so.',
       request: { params: TenantParams, ...body(LinkCreateSchema) },
-      responses: { 201: json(TenantLinkSchema, 'Linked'), ...errorResponses, ...conflictResponse },
+      responses: { 201: json(LinkCreatedSchema, 'Linked'), ...errorResponses, ...conflictResponse },
     }),
-    async (c) =>
-      c.json(await addLink(c.var.deps.sql, scopeOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    async (c) => {
+      const { deps, caller } = c.var;
+      const scope = scopeOf(c);
+      const tenantId = c.req.valid('param').id;
+      const link = c.req.valid('json');
+      const mode = scope.livemode ? 'live' : 'test';
+      // an unknown tenant answers 404 before anything is asked of Stripe
+      await getTenant(deps.sql, scope, tenantId);
+      let checked = false;
+      let unchecked_reason: string | null = 'PayPal identities are not checked';
+      if (link.gateway === 'stripe') {
+        const stripe = stripeForMode(deps, scope.livemode);
+        if (stripe) {
+          const stripeAccount = caller.accountId === deps.config.STRIPE_ACCOUNT_ID ? null : caller.accountId;
+          let found;
+          try {
+            found = await checkStripeCustomer(stripe, link.external_id, stripeAccount);
+          } catch (err) {
+            throw stripeErrorToApi(err);
+          }
+          if (found !== 'exists') {
+            throw new ApiError(
+              400,
+              'customer_not_found',
+              found === 'deleted'
+                ? `Stripe customer ${link.external_id} was deleted in ${mode} mode; nothing was linked`
+                : `Stripe has no customer ${link.external_id} in ${mode} mode; nothing was linked`,
+            );
+          }
+          checked = true;
+          unchecked_reason = null;
+        } else {
+          unchecked_reason = `the backend has no Stripe key for ${mode} mode, so the customer could not be checked`;
+        }
+      }
+      const created = await addLink(deps.sql, scope, tenantId, link);
+      return c.json({ ...created, checked, unchecked_reason }, 201);
+    },
   );
 
   app.openapi(
