@@ -179,7 +179,8 @@ export function createApiClient(context: Context) {
       request<List<EventResponse>>('GET', '/events', { query: { ...filters } }),
     getEvent: (eventId: string) => request<EventDetailResponse>('GET', `/events/${id(eventId)}`),
 
-    pastDue: (page: PageParams = {}) => request<PastDueResponse>('GET', '/past-due', { query: { ...page } }),
+    pastDue: (params: PageParams & { tenant_id?: string } = {}) =>
+      request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
 
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),
