@@ -63,7 +63,9 @@ export function createApp(deps: Deps) {
     type: 'apiKey',
     in: 'header',
     name: 'stripe-signature',
-    description: 'fetchStripeSignature() over {user_id, account_id}, with stripe-user-id, stripe-account-id and stripe-mode headers',
+    description:
+      'fetchStripeSignature({ livemode }) over JSON.stringify({ livemode, user_id, account_id }), with stripe-user-id, ' +
+      'stripe-account-id and stripe-mode headers; the signed livemode must match stripe-mode',
   });
   app.doc('/openapi.json', {
     openapi: '3.0.0',

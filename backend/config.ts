@@ -10,6 +10,31 @@ const secretList = (prefix: string) =>
     message: `every entry must start with ${prefix}`,
   });
 
+export type StripeMode = 'live' | 'test';
+export type StripeKeys = Record<StripeMode, string | null>;
+
+/** A key's mode from its prefix (sk_live_/rk_live_, sk_test_/rk_test_); null for anything else. */
+export function stripeKeyMode(key: string): StripeMode | null {
+  const match = /^(?:sk|rk)_(live|test)_/.exec(key);
+  return match ? (match[1] as StripeMode) : null;
+}
+
+/** At most one key per mode; the messages name positions and modes, never a key. */
+function stripeKeysByMode(list: string[], ctx: z.RefinementCtx): StripeKeys {
+  const keys: StripeKeys = { live: null, test: null };
+  list.forEach((key, i) => {
+    const mode = stripeKeyMode(key);
+    if (!mode) {
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1} must start with sk_live_, rk_live_, sk_test_ or rk_test_` });
+    } else if (keys[mode]) {
+      ctx.addIssue({ code: 'custom', message: `more than one ${mode}-mode key; give at most one key per mode` });
+    } else {
+      keys[mode] = key;
+    }
+  });
+  return keys;
+}
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4242),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -18,10 +43,7 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
-  STRIPE_SECRET_KEY: z
-    .string()
-    .regex(/^(sk|rk)_/, 'must start with sk_ or rk_')
-    .optional(),
+  STRIPE_SECRET_KEY: csv.transform(stripeKeysByMode).optional().transform((keys) => keys ?? { live: null, test: null }),
   STRIPE_API_URL: z.string().url().default('https://api.stripe.com'),
   STRIPE_WEBHOOK_SECRET: secretList('whsec_').optional(),
   STRIPE_APP_SECRET: secretList('absec_').optional(),

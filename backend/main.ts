@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { createLogger } from './logger.js';
-import { createStripeClient } from './gateways/stripe/api-client.js';
+import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
 
 async function main() {
@@ -25,7 +25,7 @@ async function main() {
   const applied = await migrate(db.sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
-  const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClient(config) };
+  const deps = { config, sql: db.sql, logger, now: () => new Date(), stripe: createStripeClients(config) };
   const app = createApp(deps);
   const scheduler = startScheduler(deps, { schedule: config.PAST_DUE_SCHEDULE });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
@@ -34,6 +34,8 @@ async function main() {
         url: `http://${config.HOST}:${info.port}`,
         database: db.engine === 'embedded' ? `embedded (${config.DATA_DIR})` : 'postgres',
         ready_ms: Math.round(performance.now() - started),
+        // which modes can call Stripe (actions, sync, reminders); the keys themselves never
+        stripe_modes: configuredModes(deps.stripe),
       },
       'listening',
     );

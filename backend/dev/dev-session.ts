@@ -33,8 +33,9 @@ export function createDevSecrets(env: Record<string, string | undefined> = proce
 }
 
 /**
- * What fetchStripeSignature() returns in the Dashboard: a Stripe-Signature header over
- * JSON.stringify({user_id, account_id, …extra}) (user_id and account_id first, as the backend rebuilds it).
+ * What fetchStripeSignature(extra) returns in the Dashboard: a Stripe-Signature header over
+ * JSON.stringify({ …extra, user_id, account_id }) — the additional payload first, then the user and
+ * account, as Stripe's build-backend guide shows. The app passes { livemode }.
  */
 export function signAppPayload(
   secret: string,
@@ -42,7 +43,7 @@ export function signAppPayload(
   extra: Record<string, unknown> = {},
   timestamp = Math.floor(Date.now() / 1000),
 ): string {
-  const payload = JSON.stringify({ user_id: ids.user_id, account_id: ids.account_id, ...extra });
+  const payload = JSON.stringify({ ...extra, user_id: ids.user_id, account_id: ids.account_id });
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 

@@ -138,10 +138,14 @@ export interface InvoiceReminderClient {
   };
 }
 
+/** One reminder client per mode (the app's per-mode Stripe clients fit); null: no mode has a key. */
+export type InvoiceReminderClients = Record<'live' | 'test', InvoiceReminderClient | null>;
+
 export interface DeliveryDeps {
   sql: Sql;
   logger: Logger;
-  stripe: InvoiceReminderClient | null;
+  /** a reminder is sent with the client of its invoice's mode */
+  stripe: InvoiceReminderClients | null;
   /** per-request timeout for receivers (ms) */
   timeoutMs?: number;
 }
@@ -276,12 +280,14 @@ function retryableStripeError(err: unknown): boolean {
   return status === undefined || status === 409 || status === 429 || status >= 500;
 }
 
-async function sendCustomerReminder(n: Claimed, stripe: InvoiceReminderClient | null): Promise<Outcome> {
+async function sendCustomerReminder(n: Claimed, clients: InvoiceReminderClients | null): Promise<Outcome> {
   if (n.gateway !== 'stripe') return { result: 'cancelled', error: 'customer reminders exist only for Stripe invoices' };
+  const mode = n.livemode ? 'live' : 'test';
+  const stripe = clients?.[mode] ?? null;
   if (!stripe) {
     return {
       result: 'error',
-      error: 'customer reminder not sent: STRIPE_SECRET_KEY is not set on the backend',
+      error: `customer reminder not sent: no Stripe key for ${mode} mode (STRIPE_SECRET_KEY)`,
       statusCode: null,
       permanent: true,
     };

@@ -1,8 +1,8 @@
 // The Hono environment shared by every route: dependencies and per-request values on c.var.
 import type { Logger } from 'pino';
-import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/client.js';
+import type { StripeClients } from '../gateways/stripe/api-client.js';
 
 export interface Deps {
   config: Config;
@@ -10,8 +10,8 @@ export interface Deps {
   logger: Logger;
   /** Injectable clock: tests move time, the service uses the wall clock. */
   now: () => Date;
-  /** Stripe API client (platform key); null when STRIPE_SECRET_KEY is unset. */
-  stripe: Stripe | null;
+  /** Stripe API clients per mode (platform keys); a mode without a key is null. Pick with stripeFor(). */
+  stripe: StripeClients;
 }
 
 /** Who is calling /api: set by the app-signature middleware, trusted only after verification. */

@@ -19,7 +19,7 @@ import {
   deliverPendingNotifications,
   type CreatedCounts,
   type DeliveryCounts,
-  type InvoiceReminderClient,
+  type InvoiceReminderClients,
 } from '../domain/notifications.js';
 import { applyPastDueTransitions } from '../domain/past-due.js';
 
@@ -32,7 +32,7 @@ export interface ScanDeps {
   sql: Sql;
   logger: Logger;
   now: () => Date;
-  stripe: InvoiceReminderClient | null;
+  stripe: InvoiceReminderClients | null;
   /** receiver timeout, ms (tests shorten it) */
   deliveryTimeoutMs?: number;
 }

@@ -3,10 +3,10 @@
 // fails or is interrupted (Ctrl-C) is continued from its saved cursor by the next one.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type StripeMode } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
-import { createStripeClient } from '../gateways/stripe/api-client.js';
+import { configuredModes, createStripeClients } from '../gateways/stripe/api-client.js';
 import { createLogger } from '../logger.js';
 import { PAGE_SIZE, runBackfill, SyncAlreadyRunningError, type SyncRun } from './backfill.js';
 
@@ -45,16 +45,21 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const stripe = createStripeClient(config);
-  if (!stripe || !config.STRIPE_SECRET_KEY) {
+  const clients = createStripeClients(config);
+  const keyed = configuredModes(clients);
+  if (keyed.length === 0) {
     console.error("STRIPE_SECRET_KEY is not set: the backfill needs the platform's Stripe secret key");
     return 1;
   }
-  // A key reaches one mode only; the mode defaults to the key's.
-  const keyMode = /^(sk|rk)_test_/.test(config.STRIPE_SECRET_KEY) ? 'test' : 'live';
-  const mode = values.mode ?? keyMode;
-  if (mode !== keyMode) {
-    console.error(`STRIPE_SECRET_KEY is a ${keyMode}-mode key; it cannot sync ${mode}-mode data`);
+  // A key reaches one mode only: the mode is --mode, else the mode of the only key given.
+  if (values.mode === undefined && keyed.length > 1) {
+    console.error(`STRIPE_SECRET_KEY has a live and a test key: say which mode to sync with --mode\n${USAGE}`);
+    return 2;
+  }
+  const mode = (values.mode ?? keyed[0]) as StripeMode;
+  const stripe = clients[mode];
+  if (!stripe) {
+    console.error(`no Stripe key for ${mode} mode: STRIPE_SECRET_KEY has only a ${keyed[0]}-mode key`);
     return 1;
   }
 

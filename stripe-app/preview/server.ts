@@ -127,7 +127,8 @@ export async function startPreview(opts: PreviewOptions = {}): Promise<Preview> 
         ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { DATA_DIR: opts.dataDir ?? path.join(PREVIEW_DIR, 'db') }),
         STRIPE_APP_SECRET: secrets.appSecret,
         STRIPE_WEBHOOK_SECRET: secrets.webhookSecret,
-        STRIPE_SECRET_KEY: stripe.secretKey,
+        // one key per mode, as in production: live and test actions each reach the fake with their own key
+        STRIPE_SECRET_KEY: `${stripe.liveSecretKey},${stripe.secretKey}`,
         STRIPE_API_URL: stripe.url,
         PAYPAL_CERT_URL_PREFIXES: page.paypalCertPrefix,
         LOG_LEVEL: 'info',

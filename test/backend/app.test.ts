@@ -12,9 +12,19 @@ describe('app shell', () => {
     expect(ready.status).toBe(200);
   });
 
+  it('says in /readyz which modes have a Stripe key, never the keys', async () => {
+    const none = await (await h.app.request('/readyz')).json();
+    expect(none).toMatchObject({ status: 'ready', stripe_modes: [] });
+    const keyed = createHarness({ env: { STRIPE_SECRET_KEY: 'rk_test_readyzsecret,sk_live_readyzsecret' } });
+    const res = await keyed.app.request('/readyz');
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ status: 'ready', stripe_modes: ['live', 'test'] });
+    expect(text).not.toContain('readyzsecret');
+  });
+
   it('says not ready (503) when the database cannot be reached', async () => {
     const down = connectUrl('postgres://postgres@127.0.0.1:1/none', 1);
-    const app = createApp({ config: testConfig(), sql: down.sql, logger: createLogger('silent'), now: () => new Date(), stripe: null });
+    const app = createApp({ config: testConfig(), sql: down.sql, logger: createLogger('silent'), now: () => new Date(), stripe: { live: null, test: null } });
     expect((await app.request('/readyz')).status).toBe(503);
     const res = await app.request('/api/tenants', { headers: signAppHeaders('acct_down') });
     expect(res.status).toBe(503);

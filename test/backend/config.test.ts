@@ -34,6 +34,23 @@ describe('loadConfig', () => {
     expect(message).not.toContain('leakme');
   });
 
+  it('takes at most one STRIPE_SECRET_KEY per mode, the mode from its prefix', () => {
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'sk_live_a, rk_test_b' }).STRIPE_SECRET_KEY).toEqual({ live: 'sk_live_a', test: 'rk_test_b' });
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'rk_live_a' }).STRIPE_SECRET_KEY).toEqual({ live: 'rk_live_a', test: null });
+    expect(loadConfig({}).STRIPE_SECRET_KEY).toEqual({ live: null, test: null });
+    for (const bad of ['sk_test_leakone,sk_test_leaktwo', 'sk_live_leakone,rk_live_leaktwo', 'sk_leakprefix', 'pk_test_leakpub']) {
+      let message = '';
+      try {
+        loadConfig({ STRIPE_SECRET_KEY: bad });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/STRIPE_SECRET_KEY/);
+      expect(message).not.toContain('leak');
+    }
+  });
+
   it('refuses a non-postgres DATABASE_URL and an unknown log level', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);

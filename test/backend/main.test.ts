@@ -36,8 +36,12 @@ describe('the service process (npm start)', () => {
   }, 60_000);
 
   it.runIf(inject('databaseEngine') === 'postgres')('runs on DATABASE_URL', async () => {
-    const svc = await startService({ ...env, DATABASE_URL: inject('databaseUrl') });
+    const svc = await startService({ ...env, DATABASE_URL: inject('databaseUrl'), STRIPE_SECRET_KEY: 'rk_test_mainlogsecret' });
     expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+    // The listening line says which modes can call Stripe, never the key.
+    const listening = JSON.parse(svc.output().split('\n').find((l) => l.includes('"msg":"listening"'))!);
+    expect(listening.stripe_modes).toEqual(['test']);
+    expect(svc.output()).not.toContain('mainlogsecret');
     expect(await svc.stop()).toBe(0);
   });
 
@@ -45,5 +49,9 @@ describe('the service process (npm start)', () => {
     const { code, output } = await runServiceToExit({ PORT: 'not-a-port' });
     expect(code).toBe(1);
     expect(output).toMatch(/PORT/);
+    const twoTestKeys = await runServiceToExit({ STRIPE_SECRET_KEY: 'sk_test_mainone,rk_test_maintwo' });
+    expect(twoTestKeys.code).toBe(1);
+    expect(twoTestKeys.output).toMatch(/STRIPE_SECRET_KEY: more than one test-mode key/);
+    expect(twoTestKeys.output).not.toMatch(/mainone|maintwo/);
   });
 });

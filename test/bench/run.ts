@@ -14,6 +14,7 @@ import postgres from 'postgres';
 import Stripe from 'stripe';
 import { connectUrl, startEmbedded, type Database } from '../../backend/db/client.js';
 import { migrate } from '../../backend/db/migrate.js';
+import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
 import { runPastDueScan } from '../../backend/jobs/past-due-scan.js';
 import { makeCustomer, makeInvoice, startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { startCertServer, type CertServer } from '../support/paypal/cert-server.js';
@@ -72,7 +73,7 @@ export interface EngineResult {
 }
 
 function appHeaders(accountId: string, mode: 'live' | 'test'): Record<string, string> {
-  const payload = JSON.stringify({ user_id: 'usr_bench', account_id: accountId });
+  const payload = appSignaturePayload(mode === 'live', 'usr_bench', accountId);
   return {
     'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: APP_SECRET }),
     'stripe-user-id': 'usr_bench',

@@ -98,7 +98,11 @@ export async function startStack(): Promise<Stack> {
         const res = await fetch(`${base}/api${p}`, {
           method,
           headers: {
-            'stripe-signature': signAppPayload(preview.secrets.appSecret, { user_id: userId, account_id: accountId }),
+            'stripe-signature': signAppPayload(
+              preview.secrets.appSecret,
+              { user_id: userId, account_id: accountId },
+              { livemode: mode === 'live' },
+            ),
             'stripe-user-id': userId,
             'stripe-account-id': accountId,
             'stripe-mode': mode,

@@ -6,7 +6,8 @@ import { createApp } from '../../backend/app.js';
 import { loadConfig, type Config } from '../../backend/config.js';
 import { connectUrl, type Sql } from '../../backend/db/client.js';
 import { createLogger } from '../../backend/logger.js';
-import { createStripeClient } from '../../backend/gateways/stripe/api-client.js';
+import { createStripeClients } from '../../backend/gateways/stripe/api-client.js';
+import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
 
 export const APP_SECRET = 'absec_test_primary_0123456789';
 export const OLD_APP_SECRET = 'absec_test_rotated_9876543210';
@@ -45,24 +46,27 @@ export function fakeClock(start: Date | string = new Date()): Clock {
   };
 }
 
+/**
+ * The headers the app sends: a signature as fetchStripeSignature({ livemode }) makes it (over
+ * JSON.stringify({ livemode, user_id, account_id })) and stripe-mode. Mode `test` unless given.
+ */
 export function signAppHeaders(
   accountId: string,
   userId = 'usr_test',
   opts: { secret?: string; timestamp?: number; mode?: string } = {},
 ): Record<string, string> {
-  const payload = JSON.stringify({ user_id: userId, account_id: accountId });
+  const mode = opts.mode ?? 'test';
   const signature = Stripe.webhooks.generateTestHeaderString({
-    payload,
+    payload: appSignaturePayload(mode === 'live', userId, accountId),
     secret: opts.secret ?? APP_SECRET,
     timestamp: opts.timestamp ?? Math.floor(Date.now() / 1000),
   });
-  const headers: Record<string, string> = {
+  return {
     'stripe-signature': signature,
     'stripe-user-id': userId,
     'stripe-account-id': accountId,
+    'stripe-mode': mode,
   };
-  if (opts.mode) headers['stripe-mode'] = opts.mode;
-  return headers;
 }
 
 export interface Harness {
@@ -84,7 +88,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
   const sql = testSql();
   const config = testConfig(opts.env);
   const clock = opts.clock ?? fakeClock();
-  const app = createApp({ config, sql, logger: createLogger('silent'), now: clock.now, stripe: createStripeClient(config) });
+  const app = createApp({ config, sql, logger: createLogger('silent'), now: clock.now, stripe: createStripeClients(config) });
   const accountId = newAccountId();
   return {
     app,

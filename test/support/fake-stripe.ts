@@ -26,6 +26,10 @@ export interface FakeRequest {
   stripeAccount: string | null;
   /** the account whose objects the request reaches */
   accountId: string;
+  /** the API key of the Authorization bearer, as sent (null without one) */
+  apiKey: string | null;
+  /** the mode of that key, when it is one the fake accepts (null otherwise) */
+  livemode: boolean | null;
   /** Date.now() when the request arrived */
   at: number;
 }
@@ -66,7 +70,10 @@ export type Fault = (req: FakeRequest) => FakeResponse | undefined | Promise<Fak
 export interface FakeStripeOptions {
   /** the account reached without a Stripe-Account header */
   platformAccountId?: string;
+  /** the test-mode key (sk_test_…) */
   secretKey?: string;
+  /** the live-mode key (sk_live_…) */
+  liveSecretKey?: string;
   /** delay before answering each request */
   latencyMs?: number;
   /** answer 429 above this many requests in any 1-second window */
@@ -77,7 +84,10 @@ export interface FakeStripeOptions {
 
 export interface FakeStripe {
   url: string;
+  /** the test-mode key the fake accepts */
   secretKey: string;
+  /** the live-mode key the fake accepts */
+  liveSecretKey: string;
   platformAccountId: string;
   requests: FakeRequest[];
   /** the account's objects (created empty on first use: that registers the account as connected) */
@@ -402,6 +412,7 @@ function matchPath(pattern: string, path: string): Record<string, string> | null
 
 export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<FakeStripe> {
   const secretKey = opts.secretKey ?? `sk_test_fake_${randomBytes(12).toString('hex')}`;
+  const liveSecretKey = opts.liveSecretKey ?? `sk_live_fake_${randomBytes(12).toString('hex')}`;
   const platformAccountId = opts.platformAccountId ?? 'acct_fakeplatform';
   const accounts = new Map<string, AccountObjects>();
   const faults: Fault[] = [];
@@ -441,6 +452,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : (v ?? '')]),
     );
     const stripeAccount = headers['stripe-account'] || null;
+    const apiKey = headers.authorization?.startsWith('Bearer ') ? headers.authorization.slice('Bearer '.length) : null;
     const recorded: FakeRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -450,13 +462,15 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
       idempotencyKey: headers['idempotency-key'] || null,
       stripeAccount,
       accountId: stripeAccount ?? platformAccountId,
+      apiKey,
+      livemode: apiKey === liveSecretKey ? true : apiKey === secretKey ? false : null,
       at,
     };
     requests.push(recorded);
 
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
 
-    if (headers.authorization !== `Bearer ${secretKey}`) {
+    if (recorded.livemode === null) {
       return stripeError(401, 'invalid_request_error', 'Invalid API Key provided.');
     }
     if (rateLimit !== null) {
@@ -499,6 +513,7 @@ export async function startFakeStripe(opts: FakeStripeOptions = {}): Promise<Fak
   const fake: FakeStripe = {
     url: `http://127.0.0.1:${port}`,
     secretKey,
+    liveSecretKey,
     platformAccountId,
     requests,
     account,

@@ -8,6 +8,7 @@ import { recordAdminAction, type AdminActionName } from '../../domain/admin-acti
 import { conflict, notFound } from '../../domain/errors.js';
 import { displayStatus, getInvoiceRef, recordHistory, type InvoiceRef, type InvoiceStatus } from '../../domain/invoices.js';
 import { ApiError } from '../../http/errors.js';
+import { notConfiguredMessage } from './api-client.js';
 import { applyStripeInvoice } from './mapping.js';
 
 export type InvoiceAction = Exclude<AdminActionName, 'one_time_invoice'>;
@@ -48,6 +49,7 @@ export const ACTION_RULES: Record<InvoiceAction, ActionRule> = {
 
 export interface ActionContext {
   sql: Sql;
+  /** the Stripe client of the request's mode (stripeFor), null when that mode has no key */
   stripe: Stripe | null;
   scope: Scope;
   userId: string;
@@ -58,8 +60,8 @@ export interface ActionContext {
   idempotencyKey?: string;
 }
 
-export function requireStripe(stripe: Stripe | null): Stripe {
-  if (!stripe) throw new ApiError(503, 'stripe_not_configured', 'STRIPE_SECRET_KEY is not set on the backend');
+export function requireStripe(stripe: Stripe | null, livemode: boolean): Stripe {
+  if (!stripe) throw new ApiError(503, 'stripe_not_configured', notConfiguredMessage(livemode));
   return stripe;
 }
 
@@ -111,7 +113,7 @@ function idempotencyKey(action: string, inv: InvoiceRef, now: Date, callerKey?: 
 }
 
 export async function performInvoiceAction(ctx: ActionContext, invoiceId: string, action: InvoiceAction): Promise<string> {
-  const stripe = requireStripe(ctx.stripe);
+  const stripe = requireStripe(ctx.stripe, ctx.scope.livemode);
   const inv = await getInvoiceRef(ctx.sql, ctx.scope, invoiceId);
   if (!inv) throw notFound('invoice');
   const rule = ACTION_RULES[action];

@@ -74,7 +74,7 @@ export async function createOneTimeInvoices(
   req: OneTimeInvoiceRequest,
   requestKey: string,
 ): Promise<OneTimeInvoiceResult[]> {
-  const stripe = requireStripe(ctx.stripe);
+  const stripe = requireStripe(ctx.stripe, ctx.scope.livemode);
   const results: OneTimeInvoiceResult[] = [];
   for (const tenantId of req.tenant_ids) {
     let result: OneTimeInvoiceResult;

@@ -7,6 +7,7 @@ import { listAdminActions } from '../../domain/admin-actions.js';
 import { getInvoiceDetail } from '../../domain/invoice-queries.js';
 import { performInvoiceAction, type ActionContext, type InvoiceAction } from '../../gateways/stripe/invoice-actions.js';
 import { createOneTimeInvoices } from '../../gateways/stripe/one-time-invoices.js';
+import { stripeFor } from '../../gateways/stripe/api-client.js';
 import {
   ActionResultSchema,
   AuditEntrySchema,
@@ -28,7 +29,7 @@ const actionErrors = {
   409: errorJson('The action is not valid for the invoice’s status or gateway'),
   429: errorJson('Stripe rate limit'),
   502: errorJson('Stripe failed or could not be reached'),
-  503: errorJson('stripe_not_configured: STRIPE_SECRET_KEY is unset'),
+  503: errorJson('stripe_not_configured: STRIPE_SECRET_KEY has no key for the request’s mode'),
 };
 
 function actionContext(c: Context<AppEnv>): ActionContext {
@@ -36,7 +37,7 @@ function actionContext(c: Context<AppEnv>): ActionContext {
   const key = c.req.header('idempotency-key');
   return {
     sql: deps.sql,
-    stripe: deps.stripe,
+    stripe: stripeFor(deps.stripe, caller.livemode),
     scope: scopeOf(c),
     userId: caller.userId,
     now: deps.now(),

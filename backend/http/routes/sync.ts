@@ -9,6 +9,8 @@ import {
   type SyncRun,
   type SyncRunner,
 } from '../../jobs/backfill.js';
+import type { StripeMode } from '../../config.js';
+import { modeOf, notConfiguredMessage, stripeFor } from '../../gateways/stripe/api-client.js';
 import type { Deps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
@@ -30,19 +32,15 @@ export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
   };
 }
 
-/** Which mode a secret key reaches: test keys see only test objects, live keys only live ones. */
-function keyMode(key: string | undefined): 'live' | 'test' | null {
-  const match = key?.match(/^(?:sk|rk)_(live|test)_/);
-  return match ? (match[1] as 'live' | 'test') : null;
-}
-
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function syncRoutes() {
   const app = router();
-  // One runner per app: its request limiter is shared by every run the app starts.
-  let runner: SyncRunner | null = null;
-  const runnerFor = (deps: Deps, stripe: Stripe) => (runner ??= createSyncRunner({ ...deps, stripe }));
+  // One runner per app and mode: its request limiter is shared by every run of that mode's key
+  // (Stripe limits each mode's requests separately).
+  const runners: Partial<Record<StripeMode, SyncRunner>> = {};
+  const runnerFor = (deps: Deps, stripe: Stripe, livemode: boolean) =>
+    (runners[modeOf(livemode)] ??= createSyncRunner({ ...deps, stripe }));
 
   app.openapi(
     createRoute({
@@ -62,18 +60,11 @@ export function syncRoutes() {
     async (c) => {
       const { deps } = c.var;
       const scope = scopeOf(c);
-      if (!deps.stripe) throw new ApiError(503, 'stripe_not_configured', 'STRIPE_SECRET_KEY is not set on the backend');
-      const keyFor = keyMode(deps.config.STRIPE_SECRET_KEY);
-      const mode = scope.livemode ? 'live' : 'test';
-      if (keyFor && keyFor !== mode) {
-        throw new ApiError(
-          503,
-          'stripe_not_configured',
-          `the backend's STRIPE_SECRET_KEY is a ${keyFor}-mode key; ${mode}-mode data cannot be synced`,
-        );
-      }
+      // A test key sees only test objects and a live key only live ones: the run uses its mode's key.
+      const stripe = stripeFor(deps.stripe, scope.livemode);
+      if (!stripe) throw new ApiError(503, 'stripe_not_configured', notConfiguredMessage(scope.livemode));
       try {
-        const run = await runnerFor(deps, deps.stripe).start(scope);
+        const run = await runnerFor(deps, stripe, scope.livemode).start(scope);
         return c.json(toSyncRunResponse(run), 202);
       } catch (err) {
         if (err instanceof SyncAlreadyRunningError) throw new ApiError(409, 'sync_already_running', err.message);

@@ -27,12 +27,12 @@ export interface Session {
   accountId: string;
 }
 
-/** Asks the preview server for an app signature over {user_id, account_id, …extra}. */
+/** Asks the preview server for an app signature over { …extra, user_id, account_id } (extra: the app's { livemode }). */
 export async function fetchSignature(session: Session, extra: Record<string, unknown> = {}): Promise<string> {
   const res = await fetch('/__preview/signature', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user_id: session.userId, account_id: session.accountId, ...extra }),
+    body: JSON.stringify({ ...extra, user_id: session.userId, account_id: session.accountId }),
   });
   if (!res.ok) throw new Error(`the preview server refused to sign (${res.status})`);
   return ((await res.json()) as { signature: string }).signature;

@@ -1,5 +1,6 @@
-// The one API client of the app: every request is signed with fetchStripeSignature() and carries
-// the contract's headers (stripe-signature, stripe-user-id, stripe-account-id, stripe-mode); the
+// The one API client of the app: every request is signed with fetchStripeSignature({ livemode })
+// (the mode is signed, so a signature made in one mode never acts in the other) and carries the
+// contract's headers (stripe-signature, stripe-user-id, stripe-account-id, stripe-mode); the
 // backend's base URL comes from the manifest's constants.BACKEND_URL. Response types are imported
 // type-only from the backend, so a contract change fails the type check.
 import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
@@ -130,7 +131,7 @@ export function createApiClient(context: Context) {
     options: { query?: Query; body?: unknown; idempotencyKey?: string } = {},
   ): Promise<T> {
     const url = `${backendUrl(environment)}/api${path}${queryString(options.query)}`;
-    const signature = await fetchStripeSignature();
+    const signature = await fetchStripeSignature({ livemode: environment.mode === 'live' });
     let res: Response;
     try {
       res = await fetch(url, {

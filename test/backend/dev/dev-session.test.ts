@@ -37,7 +37,7 @@ describe('dev signing', () => {
     const secrets = createDevSecrets({});
     const accountId = newAccountId();
     const headers = {
-      'stripe-signature': signAppPayload(secrets.appSecret, { user_id: 'usr_dev', account_id: accountId }),
+      'stripe-signature': signAppPayload(secrets.appSecret, { user_id: 'usr_dev', account_id: accountId }, { livemode: false }),
       'stripe-user-id': 'usr_dev',
       'stripe-account-id': accountId,
       'stripe-mode': 'test',
@@ -53,7 +53,13 @@ describe('dev signing', () => {
 
     // A signature from another preview run is refused too.
     const other = createDevSecrets({});
-    const stale = { ...headers, 'stripe-signature': signAppPayload(other.appSecret, { user_id: 'usr_dev', account_id: accountId }) };
+    const stale = {
+      ...headers,
+      'stripe-signature': signAppPayload(other.appSecret, { user_id: 'usr_dev', account_id: accountId }, { livemode: false }),
+    };
+
+    // A test-mode dev signature never passes as live.
+    expect((await preview.app.request('/api/settings', { headers: { ...headers, 'stripe-mode': 'live' } })).status).toBe(401);
     expect((await preview.app.request('/api/settings', { headers: stale })).status).toBe(401);
   });
 

@@ -10,12 +10,12 @@ import {
   signatureHeader,
   verifySignatureHeader,
   type AdminNotificationPayload,
-  type InvoiceReminderClient,
+  type InvoiceReminderClients,
 } from '../../../backend/domain/notifications.js';
 import { applyPastDueTransitions } from '../../../backend/domain/past-due.js';
 import { getSettings, updateSettings } from '../../../backend/domain/settings.js';
 import { createTenant } from '../../../backend/domain/tenants.js';
-import { createStripeClient } from '../../../backend/gateways/stripe/api-client.js';
+import { createStripeClients } from '../../../backend/gateways/stripe/api-client.js';
 import { createLogger } from '../../../backend/logger.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { errors, makeInvoice, startFakeStripe, type FakeRoute, type FakeStripe } from '../../support/fake-stripe.js';
@@ -52,7 +52,7 @@ async function put(scope: Scope, s: InvoiceSnapshot, time = at(-2)): Promise<str
 }
 
 /** What one scan does: transitions and rows in a transaction, then deliveries. */
-async function tick(scope: Scope, now: Date, stripe: InvoiceReminderClient | null = null, timeoutMs?: number) {
+async function tick(scope: Scope, now: Date, stripe: InvoiceReminderClients | null = null, timeoutMs?: number) {
   const created = await sql.begin(async (tx) => {
     await applyPastDueTransitions(tx, now, scope);
     return createDueNotifications(tx, now, scope);
@@ -286,7 +286,9 @@ describe('customer reminders', () => {
     fake = await startFakeStripe({ routes: [sendRoute] });
   });
   afterAll(() => fake.close());
-  const stripe = () => createStripeClient({ STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_URL: fake.url })!;
+  // Both modes keyed: a reminder must go out with the key of its invoice's mode.
+  const stripe = () =>
+    createStripeClients({ STRIPE_SECRET_KEY: { live: fake.liveSecretKey, test: fake.secretKey }, STRIPE_API_URL: fake.url });
   const sends = (accountId: string) => fake.requests.filter((r) => r.accountId === accountId && r.path.endsWith('/send'));
 
   async function optedInScope() {
@@ -309,6 +311,7 @@ describe('customer reminders', () => {
     const requests = sends(scope.accountId);
     expect(requests.map((r) => r.path)).toEqual(Array(3).fill(`/v1/invoices/${mine.external_id}/send`));
     expect(requests.every((r) => r.stripeAccount === scope.accountId)).toBe(true);
+    expect(requests.every((r) => r.apiKey === fake.secretKey)).toBe(true); // a test-mode invoice: the test key
     expect(new Set(requests.map((r) => r.idempotencyKey)).size).toBe(3);
     expect((await rows(scope)).map((r) => [r.kind, r.step, r.status])).toEqual([
       ['customer', 0, 'delivered'],
@@ -343,12 +346,13 @@ describe('customer reminders', () => {
     expect((await deliverPendingNotifications({ sql, logger, stripe: stripe() }, new Date(T0.getTime() + MIN), scope))).toMatchObject({ delivered: 1 });
   });
 
-  it('without a Stripe client, records the reminder as failed with a clear error', async () => {
+  it('without a Stripe key for the invoice’s mode, records the reminder as failed with a clear error', async () => {
     const { scope, tenant } = await optedInScope();
     await put(scope, snap({ tenant_id: tenant.id }));
-    await tick(scope, T0, null);
+    await tick(scope, T0, { live: stripe().live, test: null }); // a live key never serves a test invoice
+    expect(sends(scope.accountId)).toHaveLength(0);
     expect(await rows(scope)).toMatchObject([
-      { kind: 'customer', status: 'failed', attempts: 1, last_error: 'customer reminder not sent: STRIPE_SECRET_KEY is not set on the backend' },
+      { kind: 'customer', status: 'failed', attempts: 1, last_error: 'customer reminder not sent: no Stripe key for test mode (STRIPE_SECRET_KEY)' },
     ]);
     // the settings row was never needed: defaults apply
     expect((await getSettings(sql, scope)).reminder_steps).toEqual([0, 7, 30]);

@@ -71,21 +71,26 @@ describe('npm run sync', () => {
   });
 
   it('refuses bad arguments and a missing key with a clear message', async () => {
-    const [noAccount, badMode, wrongMode, noKey] = [
+    const [noAccount, badMode, wrongMode, noKey, twoKeys] = [
       runCli([]),
       runCli(['--account', 'acct_123', '--mode', 'staging']),
       runCli(['--account', 'acct_123', '--mode', 'live']),
       runCli(['--account', 'acct_123'], { STRIPE_SECRET_KEY: '' }),
+      runCli(['--account', 'acct_123'], { STRIPE_SECRET_KEY: `${fake.liveSecretKey},${fake.secretKey}` }),
     ];
     expect((await noAccount.exited).code).toBe(2);
     expect(noAccount.output().stderr).toContain('--account must be a Stripe account id');
     expect((await badMode.exited).code).toBe(2);
     expect(badMode.output().stderr).toContain('--mode must be live or test');
     expect((await wrongMode.exited).code).toBe(1);
-    expect(wrongMode.output().stderr).toContain('test-mode key');
+    expect(wrongMode.output().stderr).toContain('no Stripe key for live mode');
     expect(wrongMode.output().stderr).not.toContain(fake.secretKey);
     expect((await noKey.exited).code).toBe(1);
     expect(noKey.output().stderr).toContain('STRIPE_SECRET_KEY is not set');
+    // A key for each mode: the mode must be named.
+    expect((await twoKeys.exited).code).toBe(2);
+    expect(twoKeys.output().stderr).toContain('--mode');
+    expect(twoKeys.output().stderr).not.toContain(fake.liveSecretKey);
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -26,6 +26,13 @@ describe('API client', () => {
 
     expect(backend.calls).toHaveLength(4);
     expect(fetchStripeSignature).toHaveBeenCalledTimes(4);
+    // The mode it sends as stripe-mode is the mode it signs.
+    expect(vi.mocked(fetchStripeSignature).mock.calls.map((args) => args[0])).toEqual([
+      { livemode: true },
+      { livemode: false },
+      { livemode: true },
+      { livemode: false },
+    ]);
     for (const call of backend.calls) {
       expect(call.headers).toMatchObject({
         'stripe-signature': 't=1,v1=signed',

@@ -42,14 +42,16 @@ describe('preview page server', () => {
     expect(config).toMatchObject({ accountId: 'acct_1PreviewPageTest', userId: 'usr_page_test' });
   });
 
-  it('signs {user_id, account_id} with the run’s dev secret, for its own user and account only', async () => {
+  it('signs { livemode, user_id, account_id } with the run’s dev secret, for its own user and account only', async () => {
     const sign = (body: unknown) =>
       fetch(`${server.url}/__preview/signature`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await sign({ user_id: 'usr_page_test', account_id: 'acct_1PreviewPageTest' });
+    // What the app's fetchStripeSignature({ livemode }) sends to the host.
+    const ok = await sign({ livemode: false, user_id: 'usr_page_test', account_id: 'acct_1PreviewPageTest' });
     expect(ok.status).toBe(200);
     const { signature } = await ok.json();
-    expect(verifyAppSignature('usr_page_test', 'acct_1PreviewPageTest', signature, [secrets.appSecret])).toBe(true);
-    expect(verifyAppSignature('usr_page_test', 'acct_1PreviewPageTest', signature, [createDevSecrets({}).appSecret])).toBe(false);
+    expect(verifyAppSignature(false, 'usr_page_test', 'acct_1PreviewPageTest', signature, [secrets.appSecret])).toBe(true);
+    expect(verifyAppSignature(true, 'usr_page_test', 'acct_1PreviewPageTest', signature, [secrets.appSecret])).toBe(false);
+    expect(verifyAppSignature(false, 'usr_page_test', 'acct_1PreviewPageTest', signature, [createDevSecrets({}).appSecret])).toBe(false);
 
     const other = await sign({ user_id: 'usr_page_test', account_id: 'acct_someoneelse' });
     expect(other.status).toBe(403);

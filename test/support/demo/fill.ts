@@ -55,7 +55,11 @@ export async function fillDemo(target: DemoTarget): Promise<DemoReport> {
     const res = await fetch(`${base}/api${path}`, {
       method,
       headers: {
-        'stripe-signature': signAppPayload(target.appSecret, { user_id: target.userId, account_id: target.accountId }),
+        'stripe-signature': signAppPayload(
+          target.appSecret,
+          { user_id: target.userId, account_id: target.accountId },
+          { livemode: mode === 'live' },
+        ),
         'stripe-user-id': target.userId,
         'stripe-account-id': target.accountId,
         'stripe-mode': mode,

@@ -185,7 +185,7 @@ describe('POST /webhooks/stripe', () => {
   it('answers 503 when the database is unreachable, so Stripe retries', async () => {
     const down = connectUrl('postgres://postgres@127.0.0.1:1/none', 1);
     const config = testConfig({ STRIPE_WEBHOOK_SECRET: SECRETS });
-    const app = createApp({ config, sql: down.sql, logger: createLogger('silent'), now: () => new Date(), stripe: null });
+    const app = createApp({ config, sql: down.sql, logger: createLogger('silent'), now: () => new Date(), stripe: { live: null, test: null } });
     const event = stripeEvent('invoice.paid', stripeInvoice({ status: 'paid' }), { account: newAccountId() });
     const res = await deliver(app, event);
     expect(res.status).toBe(503);

@@ -43,10 +43,36 @@ describe('app signature auth on /api', () => {
     expect((await get(signAppHeaders(h.accountId, 'usr_test', { secret: OLD_APP_SECRET }))).status).toBe(200);
   });
 
-  it('answers 400 for a stripe-mode other than live or test', async () => {
-    const res = await get(signAppHeaders(h.accountId, 'usr_test', { mode: 'sandbox' }));
-    expect(res.status).toBe(400);
-    expect((await res.json()).error.code).toBe('invalid_request');
+  it('refuses a stripe-mode other than live or test with 401', async () => {
+    const res = await get({ ...signAppHeaders(h.accountId, 'usr_test', { mode: 'test' }), 'stripe-mode': 'sandbox' });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthorized');
+  });
+
+  // Issue 12, "What was seen" 3: the mode was not covered by the signature.
+  it('refuses a test-mode signature sent with stripe-mode: live', async () => {
+    const testMode = signAppHeaders(h.accountId, 'usr_test', { mode: 'test' });
+    expect((await get(testMode)).status).toBe(200);
+    const res = await get({ ...testMode, 'stripe-mode': 'live' });
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('unauthorized');
+    // and the other way round
+    const liveMode = signAppHeaders(h.accountId, 'usr_test', { mode: 'live' });
+    expect((await get(liveMode)).status).toBe(200);
+    expect((await get({ ...liveMode, 'stripe-mode': 'test' })).status).toBe(401);
+  });
+
+  it('refuses a call without stripe-mode', async () => {
+    const { 'stripe-mode': _mode, ...headers } = signAppHeaders(h.accountId, 'usr_test', { mode: 'live' });
+    const res = await get(headers);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.message).toMatch(/stripe-mode/);
+  });
+
+  it('refuses a timestamp more than 60 s in the future; 30 s ahead is clock skew and passes', async () => {
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    expect((await get(signAppHeaders(h.accountId, 'usr_test', { mode: 'test', timestamp: now + 120 }))).status).toBe(401);
+    expect((await get(signAppHeaders(h.accountId, 'usr_test', { mode: 'test', timestamp: now + 30 }))).status).toBe(200);
   });
 
   it('answers CORS preflight without a signature', async () => {

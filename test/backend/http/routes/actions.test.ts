@@ -14,21 +14,32 @@ afterAll(() => fake.close());
 
 const json = (res: Response) => res.json() as Promise<any>;
 
-function harness(): Harness {
-  return createHarness({
-    env: { STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_URL: fake.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
-  });
+/** A backend with a key for each mode (or only a test key). */
+function harness(keys: 'both' | 'test' = 'both'): Harness {
+  const key = keys === 'both' ? `${fake.liveSecretKey},${fake.secretKey}` : fake.secretKey;
+  return createHarness({ env: { STRIPE_SECRET_KEY: key, STRIPE_API_URL: fake.url, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
 }
 
 /** An invoice that exists at the fake Stripe and, through a signed webhook, in the ledger. */
-async function stripeInvoiceInLedger(h: Harness, fields: Partial<Stripe.Invoice> = {}, customerFields: Partial<Stripe.Customer> = {}) {
+async function stripeInvoiceInLedger(
+  h: Harness,
+  fields: Partial<Stripe.Invoice> = {},
+  customerFields: Partial<Stripe.Customer> = {},
+  opts: { livemode?: boolean } = {},
+) {
+  const mode = opts.livemode ? 'live' : 'test';
   const customer = makeCustomer(customerFields);
   const invoice = makeInvoice({ customer: customer.id, status: 'open', total: 5000, created: Math.floor(Date.now() / 1000) - 3600, ...fields });
   fake.seedCustomers(h.accountId, [customer]);
   fake.seedInvoices(h.accountId, [invoice]);
-  const res = await deliver(h.app, stripeEvent('invoice.finalized', invoice, { account: h.accountId, created: invoice.created }));
+  const event = stripeEvent('invoice.finalized', { ...invoice, livemode: !!opts.livemode }, {
+    account: h.accountId,
+    created: invoice.created,
+    livemode: !!opts.livemode,
+  });
+  const res = await deliver(h.app, event);
   expect(res.status).toBe(200);
-  const list = await json(await h.api('GET', `/api/invoices?q=${invoice.id}`));
+  const list = await json(await h.api('GET', `/api/invoices?q=${invoice.id}`, undefined, { mode }));
   return { id: list.data[0].id as string, stripeId: invoice.id!, customer };
 }
 
@@ -158,6 +169,41 @@ describe('invoice actions', () => {
     const res = await unconfigured.api('POST', `/api/invoices/${inv.id}/void`);
     expect(res.status).toBe(503);
     expect((await json(res)).error.code).toBe('stripe_not_configured');
+  });
+});
+
+// Issue 12, "What was seen" 4: one key served both modes.
+describe('per-mode Stripe keys', () => {
+  it('voids a test-mode invoice with the test key and a live-mode one with the live key', async () => {
+    const h = harness('both');
+    const testInv = await stripeInvoiceInLedger(h);
+    expect((await h.api('POST', `/api/invoices/${testInv.id}/void`)).status).toBe(200);
+    expect(actionCalls(testInv.stripeId, 'void').map((r) => r.apiKey)).toEqual([fake.secretKey]);
+
+    const liveInv = await stripeInvoiceInLedger(h, {}, {}, { livemode: true });
+    const res = await h.api('POST', `/api/invoices/${liveInv.id}/void`, undefined, { mode: 'live' });
+    expect(res.status).toBe(200);
+    expect(actionCalls(liveInv.stripeId, 'void').map((r) => r.apiKey)).toEqual([fake.liveSecretKey]);
+  });
+
+  it('answers 503 stripe_not_configured naming the mode when only the other mode has a key', async () => {
+    const h = harness('test');
+    const liveInv = await stripeInvoiceInLedger(h, {}, {}, { livemode: true });
+    const res = await h.api('POST', `/api/invoices/${liveInv.id}/void`, undefined, { mode: 'live' });
+    expect(res.status).toBe(503);
+    const { error } = await json(res);
+    expect(error.code).toBe('stripe_not_configured');
+    expect(error.message).toMatch(/no Stripe key for live mode/);
+    expect(JSON.stringify(error)).not.toContain(fake.secretKey);
+    expect(actionCalls(liveInv.stripeId, 'void')).toHaveLength(0);
+    const oneTime = await h.api(
+      'POST',
+      '/api/one-time-invoices',
+      { tenant_ids: [crypto.randomUUID()], currency: 'usd', lines: [{ description: 'x', amount: 100 }], days_until_due: 7 },
+      { mode: 'live' },
+    );
+    expect(oneTime.status).toBe(503);
+    expect((await json(oneTime)).error.message).toMatch(/no Stripe key for live mode/);
   });
 });
 
