@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type Stripe from 'stripe';
 import {
   addLink,
   createTenant,
@@ -9,9 +8,9 @@ import {
   removeLink,
   updateTenant,
 } from '../../domain/tenants.js';
+import { stripeFor } from '../../gateways/stripe/api-client.js';
 import { checkStripeCustomer } from '../../gateways/stripe/customer-check.js';
 import { stripeErrorToApi } from '../../gateways/stripe/invoice-actions.js';
-import type { Deps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import {
@@ -31,16 +30,6 @@ const LinkParams = TenantParams.extend({ link_id: z.string().openapi({ param: { 
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });
-/**
- * The Stripe client that reaches the request's mode, or null: a key's prefix says its mode
- * (sk_/rk_ live|test), and a key of the other mode cannot see this mode's customers.
- */
-function stripeForMode(deps: Deps, livemode: boolean): Stripe | null {
-  const mode = /^(?:sk|rk)_(live|test)_/.exec(deps.config.STRIPE_SECRET_KEY ?? '')?.[1];
-  if (!deps.stripe || (mode && mode !== (livemode ? 'live' : 'test'))) return null;
-  return deps.stripe;
-}
-
 const conflictResponse = { 409: { description: 'Conflict', content: { 'application/json': { schema: errorResponses[400].content['application/json'].schema } } } };
 
 export function tenantRoutes() {
@@ -129,7 +118,7 @@ export function tenantRoutes() {
       let checked = false;
       let unchecked_reason: string | null = 'PayPal identities are not checked';
       if (link.gateway === 'stripe') {
-        const stripe = stripeForMode(deps, scope.livemode);
+        const stripe = stripeFor(deps.stripe, scope.livemode);
         if (stripe) {
           const stripeAccount = caller.accountId === deps.config.STRIPE_ACCOUNT_ID ? null : caller.accountId;
           let found;
