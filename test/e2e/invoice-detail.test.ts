@@ -17,9 +17,8 @@ afterAll(async () => {
 const LABEL: Record<string, string> = {
   draft: 'Draft', open: 'Open', past_due: 'Past due', failed: 'Failed', paid: 'Paid', uncollectible: 'Uncollectible', void: 'Void',
 };
-/** the badge the app shows: the API's `state`, or before it exists the status with past due */
-const stateOf = (inv: { state?: string; status: string; past_due: boolean }) =>
-  inv.state ?? (inv.status === 'open' && inv.past_due ? 'past_due' : inv.status);
+/** the badge the app shows: the API's `state` */
+const stateOf = (inv: { state: string }) => inv.state;
 
 const table = (page: Page) => page.locator('[data-component="DataTable"]').first();
 const rows = (page: Page) => table(page).locator('tbody tr[data-row-id]');
@@ -43,7 +42,8 @@ describe('invoice detail and labels in a browser', () => {
     const badge = drawer.locator('[data-component="Badge"]').first();
     expect(await badge.innerText()).toBe(LABEL[stateOf(detail)]);
     if (stateOf(detail) === 'failed') {
-      await drawer.getByText('Payment failed').waitFor();
+      // exact: the history's "payment failed" entry is not the banner
+      await drawer.getByText('Payment failed', { exact: true }).waitFor();
       if (detail.last_payment_error) await drawer.getByText(detail.last_payment_error, { exact: false }).waitFor();
     }
     const retry = drawer.getByRole('button', { name: 'Retry payment' });
