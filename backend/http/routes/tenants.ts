@@ -10,7 +10,7 @@ import {
 } from '../../domain/tenants.js';
 import { stripeFor } from '../../gateways/stripe/api-client.js';
 import { checkStripeCustomer } from '../../gateways/stripe/customer-check.js';
-import { stripeErrorToApi } from '../../gateways/stripe/invoice-actions.js';
+import { toStripeApiError } from '../../gateways/errors.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import {
@@ -125,7 +125,7 @@ export function tenantRoutes() {
           try {
             found = await checkStripeCustomer(stripe, link.external_id, stripeAccount);
           } catch (err) {
-            throw stripeErrorToApi(err);
+            throw toStripeApiError(err);
           }
           if (found !== 'exists') {
             throw new ApiError(
