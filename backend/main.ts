@@ -8,7 +8,6 @@ import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startApplier, type Applier } from './jobs/applier.js';
-import { isDatabaseUnavailable } from './http/errors.js';
 
 async function main() {
   let config;
@@ -39,17 +38,16 @@ async function main() {
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   // Webhooks only store events; the applier applies them (and wakes on this process's webhooks).
-  let applier: Applier | undefined;
   const deps = {
     config,
     sql: db.sql,
     logger,
     now: () => new Date(),
     stripe: createStripeClients(config),
-    onEventStored: () => applier?.nudge(),
+    onEventStored: () => applier.nudge(),
   };
-  applier = startApplier(
-    { sql: db.sql, logger, now: deps.now, isInfrastructureError: isDatabaseUnavailable },
+  const applier: Applier = startApplier(
+    { sql: db.sql, logger, now: deps.now },
     // the embedded engine runs one statement at a time and its socket delivers no NOTIFY
     db.engine === 'postgres' ? { listen: true, loops: 2 } : { listen: false, loops: 1 },
   );
@@ -85,7 +83,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
       await scheduler.stop(); // lets a running scan finish before the pool closes
-      await applier?.stop(); // lets a running batch commit
+      await applier.stop(); // lets a running batch commit
       await db.close();
       clearTimeout(force);
       logger.info('stopped');

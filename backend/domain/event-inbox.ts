@@ -9,7 +9,8 @@ import type { Sql, Tx } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { invalid, notFound } from './errors.js';
 import { checkEventIds, checkStorablePayload } from './event-limits.js';
-import type { EventProcessor, IncomingEvent, IsInfrastructureError, ProcessOutcome } from './events.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import type { EventProcessor, IncomingEvent, ProcessOutcome } from './events.js';
 import type { Gateway } from './tenants.js';
 
 export type EventState = 'pending' | 'processed' | 'ignored' | 'failed';
@@ -160,7 +161,6 @@ export async function applyIsolated(
   tx: Tx,
   events: StoredEvent[],
   processorFor: (gateway: Gateway) => EventProcessor,
-  isInfrastructureError: IsInfrastructureError,
   now: Date,
   opts: { final?: boolean } = {},
 ): Promise<EventOutcome[]> {
@@ -171,7 +171,7 @@ export async function applyIsolated(
       const outcome = await tx.savepoint((sp) => processorFor(event.gateway)(sp as unknown as Tx, scope, event));
       outcomes.push({ id: event.id, ok: true, outcome });
     } catch (err) {
-      if (isInfrastructureError(err)) throw err;
+      if (isDatabaseUnavailable(err)) throw err;
       outcomes.push(failedAttempt(event, err, now, opts));
     }
   }
@@ -187,7 +187,6 @@ export async function replayEvent(
   scope: Scope,
   id: string,
   processorFor: (gateway: Gateway) => EventProcessor,
-  isInfrastructureError: IsInfrastructureError,
   now: Date = new Date(),
 ): Promise<{ processed: boolean; error: string | null }> {
   return sql.begin(async (tx) => {
@@ -196,7 +195,7 @@ export async function replayEvent(
       WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}
       FOR UPDATE`;
     if (!event) throw notFound('event');
-    const [outcome] = await applyIsolated(tx, [event], processorFor, isInfrastructureError, now, { final: true });
+    const [outcome] = await applyIsolated(tx, [event], processorFor, now, { final: true });
     await recordOutcomes(tx, [outcome]);
     return outcome.ok ? { processed: true, error: null } : { processed: false, error: outcome.error };
   });

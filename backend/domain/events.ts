@@ -23,5 +23,3 @@ export type ProcessOutcome =
 /** Turns a stored event into ledger changes; runs inside the event's transaction. */
 export type EventProcessor = (tx: Tx, scope: Scope, event: IncomingEvent) => Promise<ProcessOutcome>;
 
-/** Errors whose cause is the database itself: they abort the whole batch (nothing half-applied). */
-export type IsInfrastructureError = (err: unknown) => boolean;

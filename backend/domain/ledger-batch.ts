@@ -14,7 +14,7 @@ import {
   type ChangeSource,
   type InvoiceSnapshot,
   type InvoiceStatus,
-} from './invoices.js';
+} from './invoice-status.js';
 import type { Gateway } from './tenants.js';
 
 

@@ -12,7 +12,7 @@ import {
   type EventOutcome,
   type StoredEvent,
 } from '../domain/event-inbox.js';
-import type { IsInfrastructureError } from '../domain/events.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import { processorFor } from './processors.js';
 import { invoiceOfEvent } from './stripe/handlers.js';
 import { applyStripeInvoices, type StripeInvoiceItem } from './stripe/invoice-batch.js';
@@ -86,7 +86,6 @@ export interface BatchOptions {
   now: Date;
   /** only this account's events (a drain in tests) */
   accountId?: string;
-  isInfrastructureError: IsInfrastructureError;
 }
 
 /** Claims and applies one batch of pending events. Database errors are thrown: nothing was applied. */
@@ -101,7 +100,7 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
       try {
         outcomes = await applyFast(tx, events);
       } catch (err) {
-        if (opts.isInfrastructureError(err)) throw err;
+        if (isDatabaseUnavailable(err)) throw err;
         throw new BatchFailed(err);
       }
       await recordOutcomes(tx, outcomes);
@@ -113,7 +112,7 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
   // The slow path, on the same events (those another applier took meanwhile are its own now).
   return sql.begin(async (tx) => {
     const events = await claimPending(tx, { ...opts, ids: claimedIds });
-    const outcomes = await applyIsolated(tx, events, processorFor, opts.isInfrastructureError, opts.now);
+    const outcomes = await applyIsolated(tx, events, processorFor, opts.now);
     await recordOutcomes(tx, outcomes);
     return { claimed: events.length, failed: outcomes.filter((o) => !o.ok).length };
   });

@@ -5,14 +5,12 @@
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import { EVENTS_CHANNEL } from '../domain/event-inbox.js';
-import type { IsInfrastructureError } from '../domain/events.js';
 import { applyPendingBatch, type BatchResult } from '../gateways/apply-batch.js';
 
 export interface ApplierDeps {
   sql: Sql;
   logger: Logger;
   now: () => Date;
-  isInfrastructureError: IsInfrastructureError;
 }
 
 export interface ApplierOptions {
@@ -48,7 +46,6 @@ export async function drainPending(
       limit: opts.batchSize ?? DEFAULT_BATCH,
       now: deps.now(),
       accountId: opts.accountId,
-      isInfrastructureError: deps.isInfrastructureError,
     });
     total.claimed += r.claimed;
     total.failed += r.failed;
@@ -83,7 +80,6 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
         const r = await applyPendingBatch(deps.sql, {
           limit: batchSize,
           now: deps.now(),
-          isInfrastructureError: deps.isInfrastructureError,
         });
         if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
         // A full batch: more is likely waiting.

@@ -8,7 +8,6 @@ import { connectUrl, type Sql } from '../../backend/db/client.js';
 import { createLogger } from '../../backend/logger.js';
 import { createStripeClients } from '../../backend/gateways/stripe/api-client.js';
 import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
-import { isDatabaseUnavailable } from '../../backend/http/errors.js';
 import { drainPending } from '../../backend/jobs/applier.js';
 
 export const APP_SECRET = 'absec_test_primary_0123456789';
@@ -104,7 +103,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
     accountId,
     clock,
     drain: (account = accountId) =>
-      drainPending({ sql, logger: createLogger('silent'), now: clock.now, isInfrastructureError: isDatabaseUnavailable }, { accountId: account }),
+      drainPending({ sql, logger: createLogger('silent'), now: clock.now }, { accountId: account }),
     async api(method, path, body, o = {}) {
       const headers: Record<string, string> = signAppHeaders(o.accountId ?? accountId, 'usr_test', {
         mode: o.mode ?? 'test',

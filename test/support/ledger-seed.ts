@@ -7,7 +7,6 @@ import { replayEvent, storeIncomingEvent } from '../../backend/domain/event-inbo
 import type { EventProcessor, IncomingEvent } from '../../backend/domain/events.js';
 import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../backend/domain/invoices.js';
 import { createTenant, type Tenant } from '../../backend/domain/tenants.js';
-import { isDatabaseUnavailable } from '../../backend/http/errors.js';
 import type { Harness } from './app-harness.js';
 
 const uid = () => randomBytes(6).toString('hex');
@@ -103,6 +102,6 @@ export async function seedEvent(sql: Sql, scope: Scope, opts: SeedEventOptions =
   };
   // stored as a webhook stores it, then applied as the applier would (a failure is left failed)
   const { id } = await storeIncomingEvent(sql, scope, event);
-  await replayEvent(sql, scope, id, () => processor, isDatabaseUnavailable);
+  await replayEvent(sql, scope, id, () => processor);
   return id;
 }

@@ -129,3 +129,15 @@ export async function applyStripeInvoices(tx: Db, scope: Scope, items: StripeInv
   await recountManyRefunds(tx, scope, [...new Set(items.map((x) => x.invoice.id))].sort());
   return results;
 }
+
+/** Applies an invoice to the ledger with its tenant, payments and any refunds already known (a batch of one). */
+export async function applyStripeInvoice(
+  tx: Db,
+  scope: Scope,
+  invoice: Stripe.Invoice,
+  source: ChangeSource,
+  flags?: InvoiceFlags,
+): Promise<{ invoiceId: string; applied: boolean; tenantId: string | null }> {
+  const [result] = await applyStripeInvoices(tx, scope, [{ invoice, source, flags }]);
+  return result;
+}

@@ -5,12 +5,11 @@ import type { Config } from '../../config.js';
 import { isAccountId } from '../../domain/accounts.js';
 import { storeIncomingEvent } from '../../domain/event-inbox.js';
 import { paypalWebhookIds } from '../../domain/settings.js';
-import { ApiError } from '../../http/errors.js';
-import { router } from '../../http/openapi.js';
-import { ErrorSchema, json } from '../../http/schemas.js';
-import { createCertificateStore, type CertificateStoreOptions } from './certificates.js';
-import { parsePaypalEvent } from './parse-event.js';
-import { readTransmission, VerificationError, verifyTransmission } from './verify.js';
+import { createCertificateStore, type CertificateStoreOptions } from '../../gateways/paypal/certificates.js';
+import { readPaypalEvent } from '../../gateways/paypal/receive.js';
+import { readTransmission, VerificationError, verifyTransmission } from '../../gateways/paypal/verify.js';
+import { router } from '../openapi.js';
+import { ErrorSchema, json } from '../schemas.js';
 
 const ReceivedSchema = z
   .object({
@@ -66,27 +65,12 @@ export function paypalWebhookRoutes(config: Config, certOptions: Partial<Certifi
           maxSkewMinutes: deps.config.PAYPAL_MAX_CLOCK_SKEW_MINUTES,
         }));
       } catch (err) {
-        if (!(err instanceof VerificationError)) throw err;
-        log.warn({ reason: err.message }, 'paypal webhook refused');
-        throw new ApiError(401, 'invalid_signature', err.message);
+        if (err instanceof VerificationError) log.warn({ reason: err.message }, 'paypal webhook refused');
+        throw err;
       }
 
-      let payload: unknown;
-      try {
-        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-      } catch {
-        throw new ApiError(400, 'invalid_json', 'the webhook body is not valid JSON');
-      }
-      const event = parsePaypalEvent(payload);
-      const result = await storeIncomingEvent(deps.sql, { accountId, livemode }, {
-        gateway: 'paypal',
-        event_id: event.envelope.id,
-        type: event.envelope.event_type,
-        object_id: event.object_id,
-        customer_id: event.customer_id,
-        occurred_at: event.envelope.create_time,
-        payload,
-      });
+      const { incoming } = readPaypalEvent(rawBody);
+      const result = await storeIncomingEvent(deps.sql, { accountId, livemode }, incoming);
       if (!result.duplicate) deps.onEventStored?.();
       return c.json(
         { received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed, state: result.state },

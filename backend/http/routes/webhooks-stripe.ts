@@ -1,13 +1,12 @@
 // POST /webhooks/stripe: raw body -> signature (every configured secret, for rotation) -> account
 // -> one insert of the event (pending) -> 200. The applier (jobs/applier.ts) applies it a moment later.
 import { createRoute, z } from '@hono/zod-openapi';
-import Stripe from 'stripe';
-import { isAccountId } from '../../domain/accounts.js';
 import { storeIncomingEvent } from '../../domain/event-inbox.js';
-import { ApiError } from '../../http/errors.js';
-import { router } from '../../http/openapi.js';
-import { ErrorSchema, json } from '../../http/schemas.js';
-import { describeStripeEvent } from './process-event.js';
+import { describeStripeEvent } from '../../gateways/stripe/process-event.js';
+import { stripeEventScope, verifyStripeWebhook } from '../../gateways/stripe/verify.js';
+import { ApiError } from '../errors.js';
+import { router } from '../openapi.js';
+import { ErrorSchema, json } from '../schemas.js';
 
 const Received = z
   .object({
@@ -43,25 +42,6 @@ const route = createRoute({
   },
 });
 
-const looksLikeEvent = (x: unknown): x is Stripe.Event => {
-  const e = x as Partial<Stripe.Event> | null;
-  return !!e && typeof e.id === 'string' && typeof e.type === 'string' && typeof e.created === 'number'
-    && typeof e.livemode === 'boolean' && typeof e.data === 'object' && e.data !== null;
-};
-
-/** Verifies against each secret in turn; a body that is signed but not JSON is a 400. */
-function verify(raw: string, header: string, secrets: string[], receivedAtMs: number): unknown {
-  for (const secret of secrets) {
-    try {
-      return Stripe.webhooks.constructEvent(raw, header, secret, undefined, undefined, receivedAtMs);
-    } catch (err) {
-      if (err instanceof Stripe.errors.StripeSignatureVerificationError) continue;
-      throw new ApiError(400, 'invalid_json', 'the webhook body is not valid JSON');
-    }
-  }
-  throw new ApiError(401, 'invalid_signature', 'the Stripe-Signature header does not match any webhook secret');
-}
-
 export function stripeWebhookRoutes() {
   const app = router();
   app.openapi(route, async (c) => {
@@ -70,27 +50,8 @@ export function stripeWebhookRoutes() {
     if (secrets.length === 0) {
       throw new ApiError(503, 'webhook_not_configured', 'STRIPE_WEBHOOK_SECRET is not configured');
     }
-    const header = c.req.header('stripe-signature');
-    if (!header) throw new ApiError(401, 'invalid_signature', 'the Stripe-Signature header is missing');
-    const raw = await c.req.text();
-    const event = verify(raw, header, secrets, now().getTime());
-    if (!looksLikeEvent(event)) {
-      throw new ApiError(400, 'invalid_event', 'the webhook body is not a Stripe event');
-    }
-    const named: unknown = event.account;
-    // Only a real account id may become an account row (and a scope for the event).
-    if (named !== undefined && named !== null && !isAccountId(named)) {
-      throw new ApiError(400, 'invalid_account', 'the event\'s account is not a Stripe account id (acct_…); nothing was stored');
-    }
-    const accountId = named ?? config.STRIPE_ACCOUNT_ID;
-    if (!accountId) {
-      throw new ApiError(
-        400,
-        'account_unresolved',
-        'the event names no account and STRIPE_ACCOUNT_ID is not set; nothing was stored',
-      );
-    }
-    const scope = { accountId, livemode: event.livemode };
+    const event = verifyStripeWebhook(await c.req.text(), c.req.header('stripe-signature'), secrets, now().getTime());
+    const scope = stripeEventScope(event, config.STRIPE_ACCOUNT_ID);
     const result = await storeIncomingEvent(sql, scope, describeStripeEvent(event));
     if (!result.duplicate) c.var.deps.onEventStored?.();
     return c.json({ received: true as const, duplicate: result.duplicate, processed: result.processed, state: result.state }, 200);
