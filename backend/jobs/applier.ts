@@ -22,6 +22,8 @@ export interface ApplierOptions {
   listen?: boolean;
   /** concurrent loops in this process; default 1 */
   loops?: number;
+  /** only this account's events (tests sharing one database) */
+  accountId?: string;
 }
 
 export interface Applier {
@@ -80,6 +82,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
         const r = await applyPendingBatch(deps.sql, {
           limit: batchSize,
           now: deps.now(),
+          accountId: opts.accountId,
         });
         if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
         // A full batch: more is likely waiting.
