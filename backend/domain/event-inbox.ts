@@ -84,23 +84,47 @@ export async function storeIncomingEvent(sql: Sql | Tx, scope: Scope, event: Inc
 const EVENT_COLUMNS = (tx: Tx) =>
   tx`id, account_id, livemode, gateway, event_id, type, object_id, customer_id, occurred_at, payload, attempts, state`;
 
+/** Advisory lock namespace of "an applier works on this account" (migrate.ts uses 7_301_001). */
+const APPLY_LOCK = 7_301_002;
+
 /**
- * Claims up to `limit` pending events that are due, oldest occurrence first, locked for this
- * transaction (skipping those another applier holds). `accountId` narrows to one account (tests,
- * a drain); `ids` to given events.
+ * Claims up to `limit` pending events that are due, of one account, oldest occurrence first,
+ * locked for this transaction. One applier at a time works on an account (a transaction-level
+ * advisory lock; others take other accounts): concurrent appliers then never apply an invoice's
+ * events out of the order they were stored in, so its history is the same however many instances
+ * run. The account is the one with the oldest due events whose lock is free; `accountIds` names
+ * the candidates (tests, a drain); `ids` narrows to given events.
  */
 export async function claimPending(
   tx: Tx,
-  opts: { limit: number; now: Date; accountId?: string; ids?: string[] },
+  opts: { limit: number; now: Date; accountIds?: string[]; ids?: string[] },
 ): Promise<StoredEvent[]> {
-  return tx<StoredEvent[]>`
-    SELECT ${EVENT_COLUMNS(tx)} FROM payment_events
-    WHERE state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${opts.now})
-      ${opts.accountId ? tx`AND account_id = ${opts.accountId}` : tx``}
-      ${opts.ids ? tx`AND id = ANY(${opts.ids}::uuid[])` : tx``}
-    ORDER BY occurred_at, id
-    LIMIT ${opts.limit}
-    FOR UPDATE SKIP LOCKED`;
+  const due = tx`state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${opts.now})`;
+  const candidates = opts.accountIds
+    ? opts.accountIds
+    : (
+        await tx<{ account_id: string }[]>`
+          SELECT DISTINCT account_id FROM (
+            SELECT account_id FROM payment_events WHERE ${due}
+              ${opts.ids ? tx`AND id = ANY(${opts.ids}::uuid[])` : tx``}
+            ORDER BY occurred_at, id LIMIT 1000
+          ) oldest`
+      ).map((r) => r.account_id);
+  for (const accountId of candidates) {
+    const [{ locked }] = await tx<{ locked: boolean }[]>`
+      SELECT pg_try_advisory_xact_lock(${APPLY_LOCK}, hashtext(${accountId})) AS locked`;
+    if (!locked) continue;
+    const events = await tx<StoredEvent[]>`
+      SELECT ${EVENT_COLUMNS(tx)} FROM payment_events
+      WHERE ${due} AND account_id = ${accountId}
+        ${opts.ids ? tx`AND id = ANY(${opts.ids}::uuid[])` : tx``}
+      ORDER BY occurred_at, id
+      LIMIT ${opts.limit}
+      FOR UPDATE SKIP LOCKED`;
+    // (an account named in accountIds may have none due: try the next)
+    if (events.length > 0) return events;
+  }
+  return [];
 }
 
 export type EventOutcome =

@@ -84,8 +84,8 @@ export interface BatchResult {
 export interface BatchOptions {
   limit: number;
   now: Date;
-  /** only this account's events (a drain in tests) */
-  accountId?: string;
+  /** only these accounts' events (a drain in tests) */
+  accountIds?: string[];
 }
 
 /** Claims and applies one batch of pending events. Database errors are thrown: nothing was applied. */

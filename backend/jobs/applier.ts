@@ -22,8 +22,8 @@ export interface ApplierOptions {
   listen?: boolean;
   /** concurrent loops in this process; default 1 */
   loops?: number;
-  /** only this account's events (tests sharing one database) */
-  accountId?: string;
+  /** only these accounts' events (tests sharing one database) */
+  accountIds?: string[];
 }
 
 export interface Applier {
@@ -37,17 +37,20 @@ const DEFAULT_BATCH = 200;
 /** After a database error: wait before the next attempt (the batch rolled back whole). */
 const ERROR_PAUSE_MS = 1_000;
 
-/** Applies pending events (of one account, if given) until none is due; returns how many were claimed. */
+/**
+ * Applies pending events (of these accounts, if given) until none is due or every account with
+ * some is being applied by another applier; returns how many this one claimed.
+ */
 export async function drainPending(
   deps: ApplierDeps,
-  opts: { accountId?: string; batchSize?: number } = {},
+  opts: { accountIds?: string[]; batchSize?: number } = {},
 ): Promise<{ claimed: number; failed: number }> {
   const total = { claimed: 0, failed: 0 };
   for (;;) {
     const r: BatchResult = await applyPendingBatch(deps.sql, {
       limit: opts.batchSize ?? DEFAULT_BATCH,
       now: deps.now(),
-      accountId: opts.accountId,
+      accountIds: opts.accountIds,
     });
     total.claimed += r.claimed;
     total.failed += r.failed;
@@ -82,7 +85,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
         const r = await applyPendingBatch(deps.sql, {
           limit: batchSize,
           now: deps.now(),
-          accountId: opts.accountId,
+          accountIds: opts.accountIds,
         });
         if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
         // A full batch: more is likely waiting.

@@ -18,7 +18,8 @@ import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
 import { runPastDueScan } from '../../backend/jobs/past-due-scan.js';
 import { makeCustomer, makeInvoice, startFakeStripe, type FakeStripe } from '../support/fake-stripe.js';
 import { startCertServer, type CertServer } from '../support/paypal/cert-server.js';
-import { WEBHOOK_SECRET } from '../support/stripe-events.js';
+import { signDelivery, stripeEvent, stripeInvoice, unix, WEBHOOK_SECRET } from '../support/stripe-events.js';
+import { probeReadAfterAck, waitDrained, type Drain, type ReadAfterAck } from './read-after-ack.js';
 import { benchCustomer, presignPaypalSales, stripeInvoiceDeliveries } from './deliveries.js';
 import { peakRssMb, runLoad, startScript, type LoadResult, type ScriptProcess } from './load.js';
 import { benchExport, type ExportTiming } from './export.js';
@@ -54,8 +55,18 @@ export interface EngineResult {
   engine: 'postgres' | 'embedded';
   database: string;
   seed?: SeedSize & { seconds: number };
-  ingest?: { stripe: LoadResult; floor: LoadResult; ratio: number; rss_mb: number | null; floor_rss_mb: number | null };
-  paypal?: LoadResult & { rss_mb: number | null };
+  ingest?: {
+    stripe: LoadResult;
+    floor: LoadResult;
+    ratio: number;
+    rss_mb: number | null;
+    floor_rss_mb: number | null;
+    /** the applier emptying the backlog the load left */
+    applied?: Drain;
+    /** from a delivery's 2xx until its invoice shows in GET /api/invoices, probed during the load */
+    read_after_ack?: ReadAfterAck;
+  };
+  paypal?: LoadResult & { rss_mb: number | null; applied?: Drain; read_after_ack?: ReadAfterAck };
   queries?: QueryTiming[];
   export?: ExportTiming;
   scan?: { first_seconds: number; first_entered: number; next_seconds: number; next_entered: number; invoices: number };
@@ -197,9 +208,26 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
         }
       }
       log(`${engine}: ingest ${SECONDS} s, ${CONNECTIONS} connections`);
-      const stripe = await runLoad(url, '/webhooks/stripe', stripeInvoiceDeliveries(account), { connections: CONNECTIONS, seconds: SECONDS });
+      const loading = runLoad(url, '/webhooks/stripe', stripeInvoiceDeliveries(account), { connections: CONNECTIONS, seconds: SECONDS });
+      const readAfterAck = probeReadAfterAck(
+        url,
+        '/webhooks/stripe',
+        () => {
+          const invoice = stripeInvoice({ created: unix(new Date()) });
+          return { delivery: signDelivery(stripeEvent('invoice.finalized', invoice, { account, created: invoice.created })), externalId: invoice.id };
+        },
+        async (id) => (await api(url, account, 'GET', `/api/invoices?q=${id}`, undefined, 'test')).data.length > 0,
+        loading,
+      );
+      const stripe = await loading;
+      const applied = await waitDrained(url, stripe.ok, stripe.seconds);
+      const stripeReadAfterAck = await readAfterAck;
       const rss = peakRssMb(service.pid);
-      log(`${engine}: stripe ${stripe.per_second.toFixed(0)}/s p99 ${stripe.p99_ms} ms; floor next`);
+      log(
+        `${engine}: stripe acknowledged ${stripe.per_second.toFixed(0)}/s p99 ${stripe.p99_ms} ms; applied ` +
+          `${applied.applied_per_second.toFixed(0)}/s (backlog ${applied.backlog_at_end} drained ${applied.seconds_after_load.toFixed(1)} s ` +
+          `after the load); read-after-ack p50 ${stripeReadAfterAck.p50_ms} ms p99 ${stripeReadAfterAck.p99_ms} ms; floor next`,
+      );
       const floorProcess = await startScript('test/bench/floor-server.ts', { ...floorEnv, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).catch(
         (err) => {
           throw new Error(`floor server: ${err.message}`);
@@ -221,7 +249,15 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
         await cleanup`DROP TABLE IF EXISTS bench_floor_events`;
         await cleanup.end();
       }
-      result.ingest = { stripe, floor, ratio: stripe.per_second / floor.per_second, rss_mb: rss, floor_rss_mb: floorRss };
+      result.ingest = {
+        stripe,
+        floor,
+        ratio: stripe.per_second / floor.per_second,
+        rss_mb: rss,
+        floor_rss_mb: floorRss,
+        applied,
+        read_after_ack: stripeReadAfterAck,
+      };
       log(`${engine}: floor ${floor.per_second.toFixed(0)}/s`);
     }
 
@@ -233,14 +269,33 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
       const count = Math.min(40_000, Math.max(2_000, Math.ceil(expected * 1.3 * SECONDS)));
       log(`${engine}: presigning ${count} PayPal deliveries`);
       const pool = presignPaypalSales(count, PAYPAL_WEBHOOK_ID, certs.certUrl());
+      const probes = presignPaypalSales(Math.max(200, SECONDS * 100), PAYPAL_WEBHOOK_ID, certs.certUrl());
       let i = 0;
-      const paypal = await runLoad(url, `/webhooks/paypal/${account}`, () => pool[i++] ?? null, {
+      let p = 0;
+      const loading = runLoad(url, `/webhooks/paypal/${account}`, () => pool[i++] ?? null, {
         connections: CONNECTIONS,
         seconds: SECONDS,
         amount: count,
       });
-      result.paypal = { ...paypal, rss_mb: peakRssMb(service.pid) };
-      log(`${engine}: paypal ${paypal.per_second.toFixed(0)}/s p99 ${paypal.p99_ms} ms`);
+      const readAfterAck = probeReadAfterAck(
+        url,
+        `/webhooks/paypal/${account}`,
+        () => {
+          const delivery = probes[p++];
+          return delivery ? { delivery, externalId: (JSON.parse(delivery.body) as { resource: { id: string } }).resource.id } : null;
+        },
+        async (id) => (await api(url, account, 'GET', `/api/invoices?q=${id}`, undefined, 'live')).data.length > 0,
+        loading,
+      );
+      const paypal = await loading;
+      const applied = await waitDrained(url, paypal.ok, paypal.seconds);
+      const paypalReadAfterAck = await readAfterAck;
+      result.paypal = { ...paypal, rss_mb: peakRssMb(service.pid), applied, read_after_ack: paypalReadAfterAck };
+      log(
+        `${engine}: paypal acknowledged ${paypal.per_second.toFixed(0)}/s p99 ${paypal.p99_ms} ms; applied ` +
+          `${applied.applied_per_second.toFixed(0)}/s (drained ${applied.seconds_after_load.toFixed(1)} s after the load); ` +
+          `read-after-ack p50 ${paypalReadAfterAck.p50_ms} ms p99 ${paypalReadAfterAck.p99_ms} ms`,
+      );
     }
 
     if (seeded) {

@@ -35,7 +35,57 @@ export function renderTable(report: Report): string {
       value: (r) => (r.ingest ? `${r.ingest.stripe.non_2xx + r.ingest.stripe.errors}` : '–'),
       ok: (r) => (r.ingest ? r.ingest.stripe.non_2xx + r.ingest.stripe.errors === 0 : null),
     },
+    {
+      figure: 'Stripe acknowledged / floor (issue 15)',
+      target: '≥ 80%',
+      value: (r) => pct(r.ingest?.ratio),
+      ok: (r) => (r.ingest ? r.ingest.ratio >= 0.8 : null),
+    },
+    {
+      figure: 'Stripe ack p99 / floor p99',
+      target: '≤ 1.5×',
+      value: (r) => (r.ingest ? `${(r.ingest.stripe.p99_ms / Math.max(1, r.ingest.floor.p99_ms)).toFixed(2)}×` : '–'),
+      ok: (r) => (r.ingest ? r.ingest.stripe.p99_ms <= 1.5 * r.ingest.floor.p99_ms : null),
+    },
+    {
+      figure: 'Stripe applied, events/s (sustained, backlog drained)',
+      target: '≥ 50% of the floor',
+      value: (r) =>
+        r.ingest?.applied
+          ? `${n0(r.ingest.applied.applied_per_second)} (${pct(r.ingest.applied.applied_per_second / r.ingest.floor.per_second)})`
+          : '–',
+      ok: (r) => (r.ingest?.applied ? r.ingest.applied.applied_per_second >= 0.5 * r.ingest.floor.per_second : null),
+    },
+    {
+      figure: 'Stripe backlog at the end of the load, drained in',
+      target: '≤ 5 s',
+      value: (r) => (r.ingest?.applied ? `${n0(r.ingest.applied.backlog_at_end)} in ${r.ingest.applied.seconds_after_load.toFixed(1)} s` : '–'),
+      ok: (r) => (r.ingest?.applied ? r.ingest.applied.seconds_after_load <= 5 : null),
+    },
+    {
+      figure: 'Stripe read-after-ack p50 / p99 (samples)',
+      target: 'p99 ≤ 1 s',
+      value: (r) =>
+        r.ingest?.read_after_ack
+          ? `${ms(r.ingest.read_after_ack.p50_ms)} / ${ms(r.ingest.read_after_ack.p99_ms)} (${r.ingest.read_after_ack.samples}${r.ingest.read_after_ack.timeouts ? `, ${r.ingest.read_after_ack.timeouts} timed out` : ''})`
+          : '–',
+      ok: (r) => (r.ingest?.read_after_ack ? r.ingest.read_after_ack.p99_ms <= 1000 && !r.ingest.read_after_ack.timeouts : null),
+    },
     { figure: 'PayPal ingest, events/s', target: '', value: (r) => n0(r.paypal?.per_second) },
+    {
+      figure: 'PayPal applied, events/s; backlog drained in',
+      target: '',
+      value: (r) => (r.paypal?.applied ? `${n0(r.paypal.applied.applied_per_second)}; ${r.paypal.applied.seconds_after_load.toFixed(1)} s` : '–'),
+    },
+    {
+      figure: 'PayPal read-after-ack p50 / p99 (samples)',
+      target: 'p99 ≤ 1 s',
+      value: (r) =>
+        r.paypal?.read_after_ack
+          ? `${ms(r.paypal.read_after_ack.p50_ms)} / ${ms(r.paypal.read_after_ack.p99_ms)} (${r.paypal.read_after_ack.samples}${r.paypal.read_after_ack.timeouts ? `, ${r.paypal.read_after_ack.timeouts} timed out` : ''})`
+          : '–',
+      ok: (r) => (r.paypal?.read_after_ack ? r.paypal.read_after_ack.p99_ms <= 1000 && !r.paypal.read_after_ack.timeouts : null),
+    },
     { figure: 'PayPal p50 / p99', target: 'p99 ≤ 50 ms', value: (r) => (r.paypal ? `${ms(r.paypal.p50_ms)} / ${ms(r.paypal.p99_ms)}` : '–'), ok: (r) => (r.paypal ? r.paypal.p99_ms <= 50 : null) },
     { figure: 'Peak RSS of the service', target: '≤ 300 MB', value: (r) => (r.rss_mb == null ? '–' : `${r.rss_mb} MB`), ok: (r) => (r.rss_mb == null ? null : r.rss_mb <= 300) },
     {

@@ -6,7 +6,7 @@ import { APP_SECRET, newAccountId, testSql } from '../support/app-harness.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 import { WEBHOOK_SECRET } from '../support/stripe-events.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
-import { invoiceLifecycles, ledgerOf, linkTenants, sendChains, storedEvents, type Attempt } from './support.js';
+import { invoiceLifecycles, ledgerOf, linkTenants, sendChains, storedEvents, waitForApplied, type Attempt } from './support.js';
 
 const postgres = inject('databaseEngine') === 'postgres';
 const CUT_MS = 4_000;
@@ -68,7 +68,10 @@ describe.skipIf(!postgres)('database unreachable under load (PostgreSQL)', () =>
     // Nothing else than 200 and 503 was ever answered; and no connection was dropped.
     expect(new Set(attempts.map((a) => a.status))).toEqual(new Set([200, 503]));
 
-    // Recovered without restart: every event stored once, the same ledger as an undisturbed account.
+    // Recovered without restart: every event stored once (and applied once the applier caught up),
+    // the same ledger as an undisturbed account.
+    await waitForApplied(sql, reference);
+    await waitForApplied(sql, account);
     expect(await storedEvents(sql, account)).toEqual({ rows: 600, distinct_ids: 600, unprocessed: 0 });
     expect(await ledgerOf(sql, account)).toEqual(await ledgerOf(sql, reference));
     expect(svc.child.exitCode).toBeNull();

@@ -390,5 +390,19 @@ describe.skipIf(!postgres)('fuzzed webhooks and queries (PostgreSQL)', () => {
     const [{ count }] = await sql<{ count: number }[]>`
       SELECT count(*)::int AS count FROM payment_events WHERE event_id = ANY(${refused}::text[])`;
     expect(count).toBe(0);
-  }, 240_000);
+
+    // The service's applier takes every stored (mutated) event in turn: each is applied, ignored or
+    // recorded with its error (retried later), and the service stays up.
+    const until = Date.now() + 120_000;
+    for (;;) {
+      const [{ untried }] = await sql<{ untried: number }[]>`
+        SELECT count(*)::int AS untried FROM payment_events
+        WHERE account_id = ANY(${[stripeAccount, paypalAccount]}::text[]) AND state = 'pending' AND attempts = 0`;
+      if (untried === 0) break;
+      if (Date.now() > until) throw new Error(`${untried} stored events never attempted\n${svc.output().slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(svc.child.exitCode).toBeNull();
+    expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+  }, 360_000);
 });

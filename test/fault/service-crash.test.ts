@@ -1,10 +1,12 @@
-// The service is killed with SIGKILL three times while a retrying sender posts 2,000 events: every
-// event ends stored exactly once, and the ledger equals that of an undisturbed run.
+// The service is killed with SIGKILL three times while a retrying sender posts 2,000 events (and
+// its applier applies them): every event ends stored exactly once and applied exactly once (a batch
+// cut by the kill rolls back whole and is applied again), and the ledger equals that of an
+// undisturbed run.
 import { inject } from 'vitest';
 import { APP_SECRET, newAccountId, testSql } from '../support/app-harness.js';
 import { startService, type ServiceProcess } from '../support/service-process.js';
 import { WEBHOOK_SECRET } from '../support/stripe-events.js';
-import { invoiceLifecycles, ledgerOf, linkTenants, sendChains, storedEvents, type Attempt } from './support.js';
+import { invoiceLifecycles, ledgerOf, linkTenants, sendChains, storedEvents, waitForApplied, type Attempt } from './support.js';
 
 const postgres = inject('databaseEngine') === 'postgres';
 const env = () => ({
@@ -61,6 +63,8 @@ describe.skipIf(!postgres)('SIGKILL under load (PostgreSQL)', () => {
     // The kills were felt: some attempts failed and were retried.
     expect(attempts.filter((a) => a.status !== 200).length).toBeGreaterThan(0);
 
+    await waitForApplied(sql, calm);
+    await waitForApplied(sql, crashed);
     expect(await storedEvents(sql, crashed)).toEqual({ rows: 2_000, distinct_ids: 2_000, unprocessed: 0 });
     const expected = await ledgerOf(sql, calm);
     const actual = await ledgerOf(sql, crashed);

@@ -167,6 +167,21 @@ export async function storedEvents(sql: Sql, accountId: string) {
   return row;
 }
 
+/**
+ * Waits until the service's applier has applied (or recorded a failure of) every stored event of
+ * the account: a 2xx means stored; the ledger catches up a moment later. Fails at the deadline.
+ */
+export async function waitForApplied(sql: Sql, accountId: string, deadlineMs = 60_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const [{ waiting }] = await sql<{ waiting: number }[]>`
+      SELECT count(*)::int AS waiting FROM payment_events WHERE account_id = ${accountId} AND state = 'pending'`;
+    if (waiting === 0) return;
+    if (Date.now() > until) throw new Error(`${waiting} events of ${accountId} still pending after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 type ApiCall = (method: string, path: string, body: unknown) => Promise<Response>;
 
 /**

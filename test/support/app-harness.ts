@@ -103,7 +103,7 @@ export function createHarness(opts: { env?: Record<string, string>; clock?: Cloc
     accountId,
     clock,
     drain: (account = accountId) =>
-      drainPending({ sql, logger: createLogger('silent'), now: clock.now }, { accountId: account }),
+      drainPending({ sql, logger: createLogger('silent'), now: clock.now }, { accountIds: [account] }),
     async api(method, path, body, o = {}) {
       const headers: Record<string, string> = signAppHeaders(o.accountId ?? accountId, 'usr_test', {
         mode: o.mode ?? 'test',
