@@ -43,6 +43,7 @@ export const SettingsSchema = z
     notify_url: z.string().nullable(),
     past_due_grace_days: z.number().int(),
     reminder_steps: z.array(z.number().int()),
+    daily_digest: z.boolean().openapi({ description: 'one summary message a day to notify_url after the past-due scan (opt-in)' }),
     notify_secret: z.string().openapi({ description: 'HMAC key that signs past-due notifications' }),
   })
   .openapi('Settings');
@@ -70,6 +71,7 @@ export const SettingsUpdateSchema = z
       .max(10)
       .refine((s) => new Set(s).size === s.length, 'reminder_steps must not repeat')
       .transform((s) => [...s].sort((a, b) => a - b)),
+    daily_digest: z.boolean(),
   })
   .partial()
   .strict()

@@ -22,6 +22,7 @@ import {
   type InvoiceReminderClients,
 } from '../domain/notifications.js';
 import { applyPastDueTransitions } from '../domain/past-due.js';
+import { runDigests, type DigestCounts } from './digest.js';
 import type { Resolver } from '../http-out/public-address.js';
 
 export const DAILY_SCAN_JOB = 'past-due-scan';
@@ -49,6 +50,8 @@ export interface ScanSummary {
   cleared: number;
   notifications_created: CreatedCounts;
   deliveries: DeliveryCounts;
+  /** daily digests claimed and delivered after the notifications */
+  digests: DigestCounts;
   duration_ms: number;
 }
 
@@ -113,12 +116,15 @@ export async function runPastDueScan(deps: ScanDeps, opts: { now?: Date; scope?:
       now,
       scope,
     );
+    const digestDeps = { sql: deps.sql, logger: deps.logger, timeoutMs: deps.deliveryTimeoutMs, allowPrivateReceivers: deps.allowPrivateReceivers, resolve: deps.resolve };
+    const digests = await runDigests(digestDeps, now, scope);
     summary = {
       as_of: now.toISOString(),
       scope: scope && { account_id: scope.accountId, livemode: scope.livemode },
       ...transitions,
       notifications_created: created,
       deliveries,
+      digests,
       duration_ms: Math.round(performance.now() - started),
     };
     deps.logger.info({ job: name, ...summary }, 'past-due scan done');

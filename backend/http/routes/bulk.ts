@@ -1,42 +1,14 @@
 // POST /api/invoices/bulk: one action on up to 100 invoices, dry run first, then apply.
 import { createHash } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { runBulkAction } from '../../gateways/stripe/bulk-actions.js';
 import type { InvoiceAction } from '../../gateways/stripe/invoice-actions.js';
-import { InvoiceSchema } from '../ledger-schemas.js';
+import { BulkRequestSchema, BulkResponseSchema } from '../bulk-schemas.js';
 import { router } from '../openapi.js';
 import { ErrorSchema, errorResponses, json } from '../schemas.js';
 import { actionContext } from './actions.js';
 
 const ACTION_NAMES = { retry: 'retry', void: 'void', 'mark-uncollectible': 'mark_uncollectible', 'send-reminder': 'send_reminder' } as const;
-
-export const BulkRequestSchema = z
-  .object({
-    action: z.enum(['retry', 'void', 'mark-uncollectible', 'send-reminder']),
-    invoice_ids: z
-      .array(z.string().uuid('each invoice id must be a uuid'))
-      .min(1, 'invoice_ids needs at least one id')
-      .max(100, 'at most 100 invoices per request')
-      .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, 'invoice_ids must not repeat'),
-    dry_run: z.boolean().default(false).openapi({ description: 'true: only say what would happen to each invoice' }),
-  })
-  .strict()
-  .openapi('BulkActionRequest');
-
-export const BulkResultSchema = z
-  .object({
-    invoice_id: z.string(),
-    number: z.string().nullable(),
-    outcome: z.enum(['would_apply', 'applied', 'refused', 'failed']),
-    reason: z.string().nullable().openapi({ description: 'why it was refused or failed; null otherwise' }),
-    invoice: InvoiceSchema.nullable().openapi({ description: 'the invoice now; null when not found' }),
-  })
-  .openapi('BulkActionResult');
-
-export const BulkResponseSchema = z.object({ data: z.array(BulkResultSchema) }).openapi('BulkActionResponse');
-
-export type BulkActionRequest = z.input<typeof BulkRequestSchema>;
-export type BulkActionResponse = z.infer<typeof BulkResponseSchema>;
 
 const errorJson = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
