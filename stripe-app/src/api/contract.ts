@@ -3,11 +3,14 @@
 // snapshot of these types; see stripe-app/scripts/bundle.ts).
 export type {
   List,
+  ReminderStep,
   SettingsResponse,
   SettingsUpdate,
   TenantLinkResponse,
   TenantResponse,
+  TenantUpdate,
 } from '../../../backend/http/schemas';
+export type { BulkActionRequest, BulkActionResponse } from '../../../backend/http/bulk-schemas';
 export type {
   EventDetailResponse,
   EventResponse,
