@@ -13,9 +13,8 @@
 // (FOR UPDATE SKIP LOCKED) like a notification and retries with the same backoff.
 import type { Db, Sql } from '../db/client.js';
 import type { Scope } from './accounts.js';
-import { formatMoney } from './notifications.js';
-import { AGING_BUCKETS, agingBucket, type AgingBucket } from './past-due.js';
-import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
+import { formatMoney } from './money.js';
+import { AGING_BUCKETS, agingBucket, pastDueRule, scopeGraceDays, type AgingBucket } from './past-due-rule.js';
 
 const DAY_MS = 86_400_000;
 export const DIGEST_TOP_TENANTS = 5;

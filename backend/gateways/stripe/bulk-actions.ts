@@ -8,12 +8,12 @@
 // request answers `applied` from the record instead of asking the ledger's rules, which would now
 // refuse ("already paid").
 import { createHash } from 'node:crypto';
-import postgres from 'postgres';
 import type { Scope } from '../../domain/accounts.js';
 import { appliedBulkResults, bulkInvoices, recordBulkResult, type BulkInvoice } from '../../domain/bulk-actions.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Invoice } from '../../domain/invoice-queries.js';
-import { actionRefusal, performInvoiceAction, requireStripe, type ActionContext, type InvoiceAction } from './invoice-actions.js';
+import { GatewayError, requireStripe } from '../errors.js';
+import { actionRefusal, performInvoiceAction, type ActionContext, type InvoiceAction } from './invoice-actions.js';
 
 export type BulkOutcome = 'would_apply' | 'applied' | 'refused' | 'failed';
 
@@ -40,19 +40,6 @@ const NOT_FOUND = 'not found';
 /** The Stripe idempotency key of one invoice of a bulk request (hashed: Stripe keys are at most 255 characters). */
 export function bulkInvoiceKey(requestKey: string, action: InvoiceAction, invoiceId: string): string {
   return `bulk-${createHash('sha256').update(`${requestKey}\n${action}\n${invoiceId}`).digest('hex').slice(0, 40)}`;
-}
-
-// The ledger's own faults must not be reported as one invoice's failure: the request fails (5xx)
-// and a repeat, with the same key, picks up where it stopped. postgres.js raises PostgresError for
-// the server's errors and errors with these codes when the connection is gone (http/errors.ts
-// knows the same list; gateways do not import http).
-const CONNECTION_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|CONNECT_TIMEOUT|CONNECTION_CLOSED|CONNECTION_ENDED|CONNECTION_DESTROYED)$/;
-function isDatabaseFault(err: unknown): boolean {
-  if (err instanceof postgres.PostgresError) return true;
-  const e = err as { code?: unknown; errors?: unknown[] } | null;
-  if (!e) return false;
-  if (typeof e.code === 'string' && CONNECTION_CODES.test(e.code)) return true;
-  return Array.isArray(e.errors) && e.errors.some(isDatabaseFault);
 }
 
 /** Runs `work` for indexes 0..n-1, at most `limit` at a time; stops taking new ones after a throw. */
@@ -116,12 +103,14 @@ export async function runBulkAction(ctx: ActionContext & { idempotencyKey: strin
     try {
       await performInvoiceAction({ ...ctx, idempotencyKey: keys[i] }, id, action);
     } catch (err) {
-      if (isDatabaseFault(err)) throw err;
       if (err instanceof DomainError) {
         outcomes[i] = { outcome: 'refused', reason: err.kind === 'not_found' ? NOT_FOUND : err.message };
-      } else {
+      } else if (err instanceof GatewayError) {
         // Stripe refused or could not be reached: this invoice failed, the others go on.
-        outcomes[i] = { outcome: 'failed', reason: err instanceof Error ? err.message : String(err) };
+        outcomes[i] = { outcome: 'failed', reason: err.message };
+      } else {
+        // Our own (database) faults fail the request (5xx); a repeat with the same key resumes.
+        throw err;
       }
       return;
     }

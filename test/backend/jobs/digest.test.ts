@@ -2,10 +2,11 @@
 // and bucket, failures, top tenants, the app link; one a day; opt-in; retried through the backoff.
 import { createLogger } from '../../../backend/logger.js';
 import { runPastDueScan, type ScanDeps } from '../../../backend/jobs/past-due-scan.js';
-import { createDigests, deliverPendingDigests } from '../../../backend/jobs/digest.js';
+import { createDigests } from '../../../backend/jobs/digest.js';
+import { deliverPendingDigests } from '../../../backend/gateways/notify/deliver-digests.js';
 import { listDigests } from '../../../backend/domain/digest.js';
 import { backoffMs } from '../../../backend/domain/notifications.js';
-import { createHarness, fakeClock, type Harness } from '../../support/app-harness.js';
+import { createHarness, fakeClock } from '../../support/app-harness.js';
 import { startNotifyReceiver, verifyNotification, type NotifyReceiver } from '../../support/notify-receiver.js';
 import { harnessScope, seedEvent, seedInvoice, seedTenant } from '../../support/ledger-seed.js';
 
