@@ -85,6 +85,15 @@ export const TenantLinkSchema = z
   .object({ id: z.string(), gateway: GatewaySchema, external_id: z.string(), created_at: timestamp })
   .openapi('TenantLink');
 
+/** POST /api/tenants/:id/links: the link, and whether the identity was checked with the gateway. */
+export const LinkCreatedSchema = TenantLinkSchema.extend({
+  checked: z.boolean().openapi({ description: 'true when the Stripe customer was found through the Stripe API' }),
+  unchecked_reason: z
+    .string()
+    .nullable()
+    .openapi({ description: 'why the identity could not be checked (no Stripe key for the mode; PayPal ids)' }),
+}).openapi('LinkCreated');
+
 export const ReminderToneSchema = z.enum(['friendly', 'firm', 'final']);
 export const ReminderStepSchema = z
   .object({ days: z.number().int().min(0).max(365), tone: ReminderToneSchema })
@@ -166,4 +175,5 @@ export type TenantResponse = z.infer<typeof TenantSchema>;
 export type TenantLinkResponse = z.infer<typeof TenantLinkSchema>;
 export type TenantUpdate = z.input<typeof TenantUpdateSchema>;
 export type ReminderStep = z.infer<typeof ReminderStepSchema>;
+export type LinkCreatedResponse = z.infer<typeof LinkCreatedSchema>;
 export type List<T> = { data: T[]; next_cursor: string | null };

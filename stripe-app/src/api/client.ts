@@ -13,6 +13,7 @@ import type {
   EventResponse,
   InvoiceDetailResponse,
   InvoiceResponse,
+  LinkCreatedResponse,
   List,
   OneTimeInvoiceRequest,
   OneTimeInvoiceResponse,
@@ -21,7 +22,7 @@ import type {
   SettingsUpdate,
   StatsResponse,
   SyncRunResponse,
-  TenantLinkResponse,
+  SyncStatusResponse,
   TenantResponse,
   TenantUpdate,
 } from './contract';
@@ -159,6 +160,9 @@ export function createApiClient(context: Context) {
   const id = encodeURIComponent;
 
   return {
+    /** the signed-in Dashboard user (history entries of this user read "you") */
+    userId: userContext.id ?? null,
+
     stats: (filters: StatsFilters = {}) => request<StatsResponse>('GET', '/stats', { query: { ...filters } }),
 
     listInvoices: (filters: InvoiceFilters & PageParams = {}) =>
@@ -198,7 +202,7 @@ export function createApiClient(context: Context) {
     updateTenant: (tenantId: string, body: TenantUpdate) =>
       request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
     addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
-      request<TenantLinkResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
+      request<LinkCreatedResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
     removeLink: (tenantId: string, linkId: string) =>
       request<void>('DELETE', `/tenants/${id(tenantId)}/links/${id(linkId)}`),
     /** The tenant linked to a gateway identity (e.g. a Stripe customer), or null. */
@@ -210,7 +214,8 @@ export function createApiClient(context: Context) {
     getSettings: () => request<SettingsResponse>('GET', '/settings'),
     updateSettings: (body: SettingsUpdate) => request<SettingsResponse>('PUT', '/settings', { body }),
 
-    syncStatus: () => request<SyncRunResponse | null>('GET', '/sync'),
+    /** the latest import, or { state: 'never_run' } before the first */
+    syncStatus: () => request<SyncStatusResponse>('GET', '/sync'),
     startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
   };
 }
