@@ -9,8 +9,11 @@ import type {
   ActionResult,
   BulkActionRequest,
   BulkActionResponse,
+  CollectionsResponse,
   EventDetailResponse,
   EventResponse,
+  ExportLinkResponse,
+  ExportRequest,
   InvoiceDetailResponse,
   InvoiceResponse,
   LinkCreatedResponse,
@@ -192,6 +195,11 @@ export function createApiClient(context: Context) {
 
     pastDue: (params: { tenant_id?: string } & PageParams = {}) =>
       request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
+
+    collections: (filters: StatsFilters = {}) =>
+      request<CollectionsResponse>('GET', '/collections', { query: { ...filters } }),
+    /** A short-lived CSV link for a list with its filters (the app opens it in a new tab). */
+    createExport: (body: ExportRequest) => request<ExportLinkResponse>('POST', '/exports', { body }),
 
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),

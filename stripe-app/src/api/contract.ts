@@ -27,4 +27,6 @@ export type {
   OneTimeInvoiceResponse,
 } from '../../../backend/http/action-schemas';
 export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
+export type { CollectionsResponse } from '../../../backend/http/routes/collections-schemas';
+export type { ExportLinkResponse, ExportRequest } from '../../../backend/http/routes/exports-schemas';
 export type { SyncRunResponse, SyncStatusResponse } from '../../../backend/http/sync-schemas';
