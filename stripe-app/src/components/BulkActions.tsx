@@ -164,7 +164,7 @@ export function BulkActions({
           {items.map((inv) => (
             <Checkbox
               key={inv.id}
-              label={`${invoiceLabel(inv, locale)} · ${inv.tenant?.name ?? 'No tenant'} · ${formatMoney(inv.total, inv.currency, locale)}`}
+              label={`${invoiceLabel(inv, locale)} · ${inv.tenant?.name ?? 'Unassigned'} · ${formatMoney(inv.total, inv.currency, locale)}`}
               checked={selected.has(inv.id)}
               onChange={(e) => changed(() => toggle(inv.id, e.target.checked))}
             />
