@@ -22,6 +22,7 @@ import { paypalWebhookRoutes } from './gateways/paypal/webhook-route.js';
 import { actionRoutes } from './http/routes/actions.js';
 import { collectionsRoutes } from './http/routes/collections.js';
 import { exportRoutes } from './http/routes/exports.js';
+import { reconcileRoutes } from './http/routes/reconcile.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -68,6 +69,7 @@ export function createApp(deps: Deps) {
   app.route('/api', actionRoutes());
   app.route('/api', collectionsRoutes());
   app.route('/api', exports.api);
+  app.route('/api', reconcileRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',
