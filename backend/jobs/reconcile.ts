@@ -282,7 +282,8 @@ export function startReconcileSchedule(deps: ReconcileDeps, opts: { schedule: st
   };
   let cron: Cron;
   try {
-    cron = new Cron(opts.schedule, { timezone: 'UTC', protect: true, name: 'reconcile' }, async () => {
+    // Unnamed: croner's job names are process-wide, and tests run several schedules in one process.
+    cron = new Cron(opts.schedule, { timezone: 'UTC', protect: true }, async () => {
       await tick();
     });
   } catch (err) {
