@@ -15,6 +15,8 @@ import type {
   OneTimeInvoiceRequest,
   OneTimeInvoiceResponse,
   PastDueResponse,
+  ReconcileListResponse,
+  ReconcileRunResponse,
   SettingsResponse,
   SettingsUpdate,
   StatsResponse,
@@ -201,6 +203,11 @@ export function createApiClient(context: Context) {
 
     syncStatus: () => request<SyncRunResponse | null>('GET', '/sync'),
     startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
+
+    /** Reconciliation runs, newest first, and whether PayPal is reconciled. */
+    reconcileRuns: (params: PageParams = {}) => request<ReconcileListResponse>('GET', '/reconcile', { query: { ...params } }),
+    /** Starts a check of Stripe's event list for events the backend never received (runs in the background). */
+    startReconcile: () => request<ReconcileRunResponse>('POST', '/reconcile', { body: {} }),
   };
 }
 

@@ -24,3 +24,7 @@ export type {
 } from '../../../backend/http/action-schemas';
 export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
 export type { SyncRunResponse } from '../../../backend/http/sync-schemas';
+export type {
+  ReconcileListResponse,
+  ReconcileRunResponse,
+} from '../../../backend/http/routes/reconcile-schemas';

@@ -1,12 +1,13 @@
 // settings: the account's settings for the current mode (live and test are kept apart), the
-// PayPal webhook URL to paste into PayPal, and the Stripe import. Validation messages come from
-// the API's 400 answer, shown beside the field they name.
+// PayPal webhook URL to paste into PayPal, the Stripe import and the check for missed events.
+// Validation messages come from the API's 400 answer, shown beside the field they name.
 import { useEffect, useState } from 'react';
 import { Banner, Box, Button, SettingsView, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { ApiError, backendUrl, type ApiClient, type SettingsResponse, type SettingsUpdate } from '../api/client';
 import { useApiClient, useRequest } from '../api/hooks';
 import { ErrorBanner, Loading, errorText } from '../components/states';
+import { MissedEvents } from '../components/MissedEvents';
 import { formatDateTime } from '../format';
 
 type Form = {
@@ -173,6 +174,7 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
             />
           </Box>
           <StripeImport api={api} locale={userContext.locale} />
+          <MissedEvents api={api} locale={userContext.locale} />
         </Box>
       )}
     </SettingsView>
