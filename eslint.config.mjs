@@ -3,6 +3,8 @@
 // recommended rules (syntax only: type-aware linting would double the time for little gain here).
 import uiExtension from '@stripe/ui-extension-tools/eslint.config.ui-extension.mjs';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const app = ['stripe-app/src/**/*.{ts,tsx}'];
 const node = [
@@ -43,5 +45,30 @@ export default [
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 
-  // Layering rules (which folder may import which) are added here as their own block.
+  // Layering: arrows point down only, http -> jobs -> gateways -> domain -> db (README "Architecture").
+  // config.ts and logger.ts sit beside the layers and may be imported from any of them.
+  {
+    files: ['backend/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // no-cycle reads the imported files too: with the TypeScript parser, resolving .js to .ts
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: 'backend/db', from: ['backend/domain', 'backend/gateways', 'backend/jobs', 'backend/http', 'backend/app.ts', 'backend/main.ts'], message: 'db/ imports nothing above it' },
+            { target: 'backend/domain', from: ['backend/gateways', 'backend/jobs', 'backend/http', 'backend/app.ts', 'backend/main.ts'], message: 'domain/ imports db/ only' },
+            { target: 'backend/gateways', from: ['backend/jobs', 'backend/http', 'backend/app.ts', 'backend/main.ts'], message: 'gateways/ import domain/ and db/, never jobs/ or http/' },
+            { target: 'backend/jobs', from: ['backend/http', 'backend/app.ts', 'backend/main.ts'], message: 'jobs/ never import http/' },
+            { target: 'backend/http', from: ['backend/app.ts', 'backend/main.ts'] },
+          ],
+        },
+      ],
+    },
+  },
 ];

@@ -8,7 +8,6 @@ import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startReconcileSchedule } from './jobs/reconcile.js';
-import { isDatabaseUnavailable } from './http/errors.js';
 
 async function main() {
   let config;
@@ -44,10 +43,7 @@ async function main() {
     { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
     { schedule: config.PAST_DUE_SCHEDULE },
   );
-  const reconcile = startReconcileSchedule(
-    { ...deps, isInfrastructureError: isDatabaseUnavailable },
-    { schedule: config.RECONCILE_SCHEDULE },
-  );
+  const reconcile = startReconcileSchedule(deps, { schedule: config.RECONCILE_SCHEDULE });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {

@@ -23,8 +23,8 @@ import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { invalid } from './errors.js';
 import type { TenantRef } from './invoice-queries.js';
-import { AGING_BUCKETS, type AgingBucket, type AgingFigure } from './past-due.js';
-import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
+import type { AgingFigure } from './past-due-queries.js';
+import { AGING_BUCKETS, pastDueRule, scopeGraceDays, type AgingBucket } from './past-due-rule.js';
 import { getTenant } from './tenants.js';
 
 export const DEFAULT_WINDOW_DAYS = 30;

@@ -2,6 +2,7 @@
 // store the event (unique per gateway event id and account) -> process it in the same
 // transaction -> commit. Only a committed event is acknowledged.
 import type { Sql, Tx } from '../db/client.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Scope } from './accounts.js';
 import { invalid, notFound } from './errors.js';
 import { checkEventIds, checkStorablePayload } from './event-limits.js';
@@ -36,9 +37,6 @@ export interface IngestResult {
 /** untranslatable_character, character_not_in_repertoire */
 const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 
-/** Errors whose cause is the database itself: they abort the whole delivery (no 2xx). */
-export type IsInfrastructureError = (err: unknown) => boolean;
-
 /** Error text as stored on the event (bounded). */
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
 
@@ -57,14 +55,14 @@ async function runProcessor(
   eventRowId: string,
   event: IncomingEvent,
   process: EventProcessor,
-  isInfrastructureError: IsInfrastructureError,
 ): Promise<{ processed: boolean; error: string | null }> {
   try {
     const outcome = await tx.savepoint((sp) => process(sp as unknown as Tx, scope, event));
     await markProcessed(tx, scope, eventRowId, outcome);
     return { processed: true, error: null };
   } catch (err) {
-    if (isInfrastructureError(err)) throw err;
+    // the database itself failing aborts the whole call (no 2xx); anything else is the event's error
+    if (isDatabaseUnavailable(err)) throw err;
     const error = errorText(err);
     await tx`
       UPDATE payment_events SET processed = false, error = ${error}
@@ -122,7 +120,6 @@ export async function ingestEvent(
   scope: Scope,
   event: IncomingEvent,
   process: EventProcessor,
-  isInfrastructureError: IsInfrastructureError,
 ): Promise<IngestResult> {
   // Found by fuzzing: a signed body can still hold what the table cannot (a time out of range).
   if (Number.isNaN(event.occurred_at.getTime())) throw invalid('the event time is not a valid date; nothing was stored');
@@ -136,7 +133,7 @@ export async function ingestEvent(
       try {
         outcome = await process(tx, scope, event);
       } catch (err) {
-        if (isInfrastructureError(err)) throw err;
+        if (isDatabaseUnavailable(err)) throw err;
         throw new ProcessingFailed(err);
       }
       await markProcessed(tx, scope, id, outcome);
@@ -160,7 +157,6 @@ export async function replayEvent(
   scope: Scope,
   id: string,
   processorFor: (gateway: Gateway) => EventProcessor,
-  isInfrastructureError: IsInfrastructureError,
 ): Promise<{ processed: boolean; error: string | null }> {
   return sql.begin(async (tx) => {
     const [row] = await tx<(IncomingEvent & { id: string })[]>`
@@ -168,6 +164,6 @@ export async function replayEvent(
       WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}
       FOR UPDATE`;
     if (!row) throw notFound('event');
-    return runProcessor(tx, scope, row.id, row, processorFor(row.gateway), isInfrastructureError);
+    return runProcessor(tx, scope, row.id, row, processorFor(row.gateway));
   });
 }

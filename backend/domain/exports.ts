@@ -7,8 +7,8 @@ import type { Scope } from './accounts.js';
 import { eventFilterSql, type EventFilters } from './event-queries.js';
 import { invoiceFilterSql, type InvoiceFilters } from './invoice-queries.js';
 import { formatMinorUnits } from './money.js';
-import { agingBucket, checkTenant, pastDueFilterSql, type PastDueFilter } from './past-due.js';
-import { pastDueRule, scopeGraceDays } from './past-due-rule.js';
+import { checkTenant, pastDueFilterSql, type PastDueFilter } from './past-due-queries.js';
+import { agingBucket, pastDueRule, scopeGraceDays } from './past-due-rule.js';
 
 export const EXPORT_KINDS = ['invoices', 'events', 'past_due'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];

@@ -74,6 +74,8 @@ export interface InvoiceDetail extends Invoice {
   subscription_id: string | null;
   collection_method: string | null;
   attempt_count: number;
+  /** why the latest automatic payment failed, while the invoice is failed */
+  last_payment_error: string | null;
   history: InvoiceHistoryEntry[];
   events: InvoiceEventRef[];
 }
@@ -165,8 +167,9 @@ const INVOICE_EVENTS = 20;
 /** One invoice of the scope with its history (oldest first) and latest events; else not_found. */
 export async function getInvoiceDetail(db: Db, scope: Scope, id: string, now: Date): Promise<InvoiceDetail> {
   if (!isUuid(id)) throw notFound('invoice');
-  const [row] = await db<(InvoiceRow & Pick<InvoiceDetail, 'subscription_id' | 'collection_method' | 'attempt_count'>)[]>`
-    SELECT ${itemColumns(db, scope, now)}, i.subscription_id, i.collection_method, i.attempt_count
+  const [row] = await db<(InvoiceRow & Pick<InvoiceDetail, 'subscription_id' | 'collection_method' | 'attempt_count' | 'last_payment_error'>)[]>`
+    SELECT ${itemColumns(db, scope, now)}, i.subscription_id, i.collection_method, i.attempt_count,
+      CASE WHEN i.status = 'open' AND i.payment_failed THEN i.last_payment_error END AS last_payment_error
     FROM invoices i ${tenantJoin(db)}
     WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.id = ${id} AND NOT i.deleted`;
   if (!row) throw notFound('invoice');

@@ -15,8 +15,17 @@ export function normalizeCurrency(code: unknown): string {
 
 /** Digits after the decimal point for `currency` (ISO 4217, as the runtime's ICU data has them). */
 export function currencyExponent(currency: string): number {
-  const code = normalizeCurrency(currency).toUpperCase();
-  return new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  return digitsOf(currencyFormat(normalizeCurrency(currency)));
+}
+
+// Intl knows each currency's number of decimals; the one source of them for parsing and display.
+const currencyFormat = (currency: string) => new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
+const digitsOf = (fmt: Intl.NumberFormat) => fmt.resolvedOptions().maximumFractionDigits ?? 2;
+
+/** Minor units to a display string for messages ("$29.00", "¥1,000"), with the currency's own decimals. */
+export function formatMoney(amount: number, currency: string): string {
+  const fmt = currencyFormat(currency);
+  return fmt.format(amount / 10 ** digitsOf(fmt));
 }
 
 /**

@@ -15,24 +15,14 @@
 // A receiver may still see a message twice if we crash between its 2xx and our record: the
 // Tenant-Billing-Delivery header (the notification id) lets it drop the repeat.
 //
-// Signature (how a receiver verifies). Header
-//   Tenant-Billing-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>
-// where v1 = HMAC-SHA256(key = the account's notify_secret from GET /api/settings,
-// message = `${t}.${raw request body}`). The receiver recomputes it over the exact bytes it
-// received, compares in constant time, and rejects a t more than 5 minutes from its own clock.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Logger } from 'pino';
+// Delivery itself (HMAC signing, the outbound POST, the Stripe reminder) is gateway work:
+// gateways/notify/ and gateways/stripe/customer-reminder.ts.
 import type { Db, Sql } from '../db/client.js';
 import type { Scope } from './accounts.js';
-import { DeliveryRefusedError, DeliveryTimeoutError, postJson } from '../http-out/post-json.js';
-import type { Resolver } from '../http-out/public-address.js';
 import { recordHistory } from './invoices.js';
-import { PAST_DUE_SCAN_SOURCE } from './past-due.js';
+import { formatMoney } from './money.js';
+import { PAST_DUE_SCAN_SOURCE } from './past-due-transitions.js';
 import { pastDueRule, rowGraceDays } from './past-due-rule.js';
-
-export const SIGNATURE_HEADER = 'Tenant-Billing-Signature';
-export const DELIVERY_HEADER = 'Tenant-Billing-Delivery';
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /** Attempts before a notification is given up as failed. */
 export const MAX_ATTEMPTS = 8;
@@ -40,39 +30,12 @@ const BACKOFF_BASE_MS = 60_000;
 const BACKOFF_MAX_MS = 6 * 3_600_000;
 /** How long a claimed delivery is reserved for its sender; after a crash it is retried then. */
 const CLAIM_MS = 5 * 60_000;
-const DELIVERY_TIMEOUT_MS = 10_000;
-const CONCURRENCY = 8;
 const BATCH = 100;
 
 /** Delay before attempt n+1 after n failed attempts: 1, 2, 4, 8 … minutes, at most 6 hours. */
 export const backoffMs = (attempts: number) => Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1), BACKOFF_MAX_MS);
 
 export type NotificationKind = 'admin' | 'customer';
-
-// --- signing ------------------------------------------------------------------------------------
-
-export function signatureHeader(secret: string, body: string, timestamp: number): string {
-  const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-  return `t=${timestamp},v1=${v1}`;
-}
-
-/** What a receiver does with the header (also usable as a reference implementation). */
-export function verifySignatureHeader(
-  header: string | null | undefined,
-  body: string,
-  secret: string,
-  nowSeconds = Math.floor(Date.now() / 1000),
-  toleranceSeconds = SIGNATURE_TOLERANCE_SECONDS,
-): boolean {
-  if (!header) return false;
-  const parts = new Map(header.split(',').map((kv) => kv.trim().split('=', 2) as [string, string]));
-  const t = Number(parts.get('t'));
-  const v1 = parts.get('v1');
-  if (!Number.isInteger(t) || !v1 || !/^[0-9a-f]{64}$/.test(v1)) return false;
-  if (Math.abs(nowSeconds - t) > toleranceSeconds) return false;
-  const expected = createHmac('sha256', secret).update(`${t}.${body}`).digest();
-  return timingSafeEqual(expected, Buffer.from(v1, 'hex'));
-}
 
 // --- creating rows ------------------------------------------------------------------------------
 
@@ -126,37 +89,7 @@ export async function createDueNotifications(tx: Db, now: Date, scope: Scope | n
   };
 }
 
-// --- delivering ---------------------------------------------------------------------------------
-
-/**
- * The part of the Stripe client customer reminders use: stripe.invoices.sendInvoice. Declared here
- * so domain/ does not import the SDK; a Stripe instance fits it.
- */
-export interface InvoiceReminderClient {
-  invoices: {
-    sendInvoice(
-      id: string,
-      params: Record<string, never>,
-      options: { stripeAccount: string; idempotencyKey: string },
-    ): Promise<unknown>;
-  };
-}
-
-/** One reminder client per mode (the app's per-mode Stripe clients fit); null: no mode has a key. */
-export type InvoiceReminderClients = Record<'live' | 'test', InvoiceReminderClient | null>;
-
-export interface DeliveryDeps {
-  sql: Sql;
-  logger: Logger;
-  /** a reminder is sent with the client of its invoice's mode */
-  stripe: InvoiceReminderClients | null;
-  /** per-request timeout for receivers (ms) */
-  timeoutMs?: number;
-  /** NOTIFY_ALLOW_PRIVATE: receivers on loopback/private addresses allowed (development, tests) */
-  allowPrivateReceivers?: boolean;
-  /** DNS resolver for receivers' host names (default dns.lookup; tests inject one) */
-  resolve?: Resolver;
-}
+// --- delivering: claim, what to send, record ------------------------------------------------------
 
 export interface DeliveryCounts {
   delivered: number;
@@ -165,7 +98,8 @@ export interface DeliveryCounts {
   cancelled: number;
 }
 
-interface Claimed {
+/** A claimed notification with what its delivery needs (one row of claimDueNotifications). */
+export interface DueNotification {
   id: string;
   account_id: string;
   livemode: boolean;
@@ -190,7 +124,8 @@ interface Claimed {
   notify_secret: string | null;
 }
 
-type Outcome =
+/** What one delivery attempt came to. */
+export type DeliveryOutcome =
   | { result: 'delivered'; statusCode: number | null }
   | { result: 'cancelled'; error: string }
   | { result: 'error'; error: string; statusCode: number | null; permanent: boolean };
@@ -217,14 +152,7 @@ export interface AdminNotificationPayload {
   links: { hosted_url: string | null; pdf_url: string | null };
 }
 
-/** Minor units to a display string, with the currency's own number of decimals (Intl knows them). */
-export function formatMoney(amount: number, currency: string): string {
-  const fmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
-  const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  return fmt.format(amount / 10 ** digits);
-}
-
-export function adminPayload(n: Claimed): AdminNotificationPayload {
+export function adminPayload(n: DueNotification): AdminNotificationPayload {
   const days = n.days ?? 0;
   const what = n.number ? `Invoice ${n.number}` : `Invoice ${n.external_id}`;
   const who = n.tenant_name ? ` for ${n.tenant_name}` : '';
@@ -254,77 +182,13 @@ export function adminPayload(n: Claimed): AdminNotificationPayload {
   };
 }
 
-async function postToReceiver(n: Claimed, deps: DeliveryDeps, timeoutMs: number): Promise<Outcome> {
-  if (!n.notify_url || !n.notify_secret) return { result: 'cancelled', error: 'notify_url is no longer set' };
-  const body = JSON.stringify(adminPayload(n));
-  // Transport time (not the scan's clock): receivers check it against their own clock.
-  const t = Math.floor(Date.now() / 1000);
-  try {
-    // Public addresses only, checked against the address connected to; redirects are not followed.
-    const res = await postJson(n.notify_url, {
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'tenant-billing-notifications',
-        [SIGNATURE_HEADER]: signatureHeader(n.notify_secret, body, t),
-        [DELIVERY_HEADER]: n.id,
-      },
-      body,
-      timeoutMs,
-      allowPrivate: !!deps.allowPrivateReceivers,
-      resolve: deps.resolve,
-      maxResponseBytes: 200,
-    });
-    const text = res.text.slice(0, 200);
-    if (res.status >= 200 && res.status < 300) return { result: 'delivered', statusCode: res.status };
-    return { result: 'error', error: `receiver answered HTTP ${res.status}${text ? `: ${text}` : ''}`, statusCode: res.status, permanent: false };
-  } catch (err) {
-    const e = err as Error;
-    // A refused address is retried like any failure: DNS may legitimately change back.
-    const error =
-      e instanceof DeliveryRefusedError || e instanceof DeliveryTimeoutError ? e.message : `request failed: ${e.message}`;
-    return { result: 'error', error, statusCode: null, permanent: false };
-  }
-}
-
-/** Stripe errors worth retrying: no answer, rate limit, lock conflicts, server errors. */
-function retryableStripeError(err: unknown): boolean {
-  const status = (err as { statusCode?: number }).statusCode;
-  return status === undefined || status === 409 || status === 429 || status >= 500;
-}
-
-async function sendCustomerReminder(n: Claimed, clients: InvoiceReminderClients | null): Promise<Outcome> {
-  if (n.gateway !== 'stripe') return { result: 'cancelled', error: 'customer reminders exist only for Stripe invoices' };
-  const mode = n.livemode ? 'live' : 'test';
-  const stripe = clients?.[mode] ?? null;
-  if (!stripe) {
-    return {
-      result: 'error',
-      error: `customer reminder not sent: no Stripe key for ${mode} mode (STRIPE_SECRET_KEY)`,
-      statusCode: null,
-      permanent: true,
-    };
-  }
-  try {
-    await stripe.invoices.sendInvoice(
-      n.external_id,
-      {},
-      { stripeAccount: n.account_id, idempotencyKey: `past-due-reminder-${n.id}` },
-    );
-    return { result: 'delivered', statusCode: 200 };
-  } catch (err) {
-    const e = err as { message?: string; statusCode?: number };
-    return {
-      result: 'error',
-      error: `Stripe refused the reminder: ${e.message ?? String(err)}`,
-      statusCode: e.statusCode ?? null,
-      permanent: !retryableStripeError(err),
-    };
-  }
-}
-
-async function claimBatch(sql: Sql, now: Date, scope: Scope | null): Promise<Claimed[]> {
+/**
+ * Claims up to BATCH pending notifications whose time has come (one account+mode, or all): each is
+ * reserved for CLAIM_MS and counts an attempt. FOR UPDATE SKIP LOCKED: concurrent senders split them.
+ */
+export async function claimDueNotifications(sql: Sql, now: Date, scope: Scope | null): Promise<DueNotification[]> {
   const rule = pastDueRule(sql, now, () => rowGraceDays(sql));
-  return sql<Claimed[]>`
+  return sql<DueNotification[]>`
     WITH claimed AS (
       UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = ${new Date(now.getTime() + CLAIM_MS)},
         updated_at = now()
@@ -348,7 +212,8 @@ async function claimBatch(sql: Sql, now: Date, scope: Scope | null): Promise<Cla
     LEFT JOIN account_settings s ON s.account_id = c.account_id AND s.livemode = c.livemode`;
 }
 
-async function record(sql: Sql, n: Claimed, outcome: Outcome, now: Date, startedMs: number): Promise<keyof DeliveryCounts> {
+/** Records one attempt and the notification's new state (retry time, failed, delivered). */
+export async function recordDeliveryOutcome(sql: Sql, n: DueNotification, outcome: DeliveryOutcome, now: Date, startedMs: number): Promise<keyof DeliveryCounts> {
   const scope = { accountId: n.account_id, livemode: n.livemode };
   const durationMs = Math.round(performance.now() - startedMs);
   const ok = outcome.result === 'delivered';
@@ -378,40 +243,6 @@ async function record(sql: Sql, n: Claimed, outcome: Outcome, now: Date, started
     }
   });
   return state;
-}
-
-/**
- * Sends the pending notifications whose time has come (one account+mode, or all), CONCURRENCY at
- * a time, until none is left due at `now`. Safe to run from several instances at once.
- */
-export async function deliverPendingNotifications(
-  deps: DeliveryDeps,
-  now: Date,
-  scope: Scope | null,
-): Promise<DeliveryCounts> {
-  const counts: DeliveryCounts = { delivered: 0, retrying: 0, failed: 0, cancelled: 0 };
-  const timeoutMs = deps.timeoutMs ?? DELIVERY_TIMEOUT_MS;
-  for (;;) {
-    const batch = await claimBatch(deps.sql, now, scope);
-    if (batch.length === 0) return counts;
-    let next = 0;
-    const worker = async () => {
-      while (next < batch.length) {
-        const n = batch[next++];
-        const started = performance.now();
-        let outcome: Outcome;
-        if (!n.still_past_due) outcome = { result: 'cancelled', error: 'invoice is no longer past due' };
-        else if (n.kind === 'admin') outcome = await postToReceiver(n, deps, timeoutMs);
-        else outcome = await sendCustomerReminder(n, deps.stripe);
-        const state = await record(deps.sql, n, outcome, now, started);
-        counts[state]++;
-        if (state !== 'delivered') {
-          deps.logger.warn({ notification: n.id, kind: n.kind, attempt: n.attempts, state, error: 'error' in outcome ? outcome.error : undefined }, 'notification not delivered');
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, batch.length) }, worker));
-  }
 }
 
 /** Delivery record of one notification (for the admin and for tests). */

@@ -21,6 +21,26 @@ const DAY_MS = 86_400_000;
 /** 00:00 UTC of the day of `now`. */
 export const utcDayStart = (now: Date) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS);
 
+// Aging: the buckets of the past-due list and collections, by days past due.
+export const AGING_BUCKETS = ['1-30', '31-60', '61-90', '90+'] as const;
+export type AgingBucket = (typeof AGING_BUCKETS)[number];
+
+/** Whole UTC calendar days from the earlier of the due date and the past-due start to `now` (>= 0). */
+export function daysPastDue(now: Date, dueDate: Date | null, pastDueSince: Date | null): number {
+  const times = [dueDate, pastDueSince].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  if (times.length === 0) return 0;
+  const from = utcDayStart(new Date(Math.min(...times))).getTime();
+  return Math.max(0, Math.round((utcDayStart(now).getTime() - from) / DAY_MS));
+}
+
+/** An invoice past due 0 days (a payment failed before the due date) ages with the 1-30 ones. */
+export function agingBucket(days: number): AgingBucket {
+  if (days <= 30) return '1-30';
+  if (days <= 60) return '31-60';
+  if (days <= 90) return '61-90';
+  return '90+';
+}
+
 type Fragment = postgres.Fragment;
 
 /** Grace days of one account+mode (accounts without settings have the default, 0). */

@@ -3,6 +3,7 @@
 // lease is the run row itself (one `running` row per scope, a unique index), not an advisory lock:
 // on the embedded engine all connections share one session, so session locks exclude nothing.
 import type { Db, Sql } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { ensureAccount, type Scope } from './accounts.js';
 import { decodeCursor, page } from './pagination.js';
 import type { Gateway } from './tenants.js';
@@ -93,8 +94,6 @@ export interface BeginRun {
   /** skip (answer null) when a run of the scope started less than this long ago (scheduled runs) */
   minIntervalMs?: number;
 }
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
 /**
  * Stores a running run for the scope: the lease. A live running run refuses with

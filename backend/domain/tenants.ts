@@ -1,5 +1,6 @@
 // Tenants and the gateway identities linked to them.
 import type { Db, Sql } from '../db/client.js';
+import { isUniqueViolation } from '../db/errors.js';
 import type { Scope } from './accounts.js';
 import { conflict, notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
@@ -24,7 +25,6 @@ export interface Tenant {
   links: TenantLink[];
 }
 
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
 
 async function withLinks(db: Db, scope: Scope, tenants: Omit<Tenant, 'links'>[]): Promise<Tenant[]> {
   if (tenants.length === 0) return [];

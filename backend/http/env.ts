@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/client.js';
 import type { StripeClients } from '../gateways/stripe/api-client.js';
-import type { Resolver } from '../http-out/public-address.js';
+import type { Resolver } from '../gateways/notify/public-address.js';
 
 export interface Deps {
   config: Config;

@@ -1,10 +1,13 @@
-// One error shape for every failure: { error: { code, message, request_id } }.
+// One error shape for every failure: { error: { code, message, request_id } }. The one place where
+// domain, gateway and database errors become HTTP statuses.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from './env.js';
 import { DomainError } from '../domain/errors.js';
 import { InvalidCursorError } from '../domain/pagination.js';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { GatewayError, type GatewayErrorKind } from '../gateways/errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -17,30 +20,17 @@ export class ApiError extends Error {
   }
 }
 
-
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  '57P01', // admin_shutdown
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now
-  '53300', // too_many_connections
-]);
-
-/** True for errors that mean the database cannot be reached (the sender should retry). */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; errno?: string; errors?: unknown[] } | undefined;
-  if (!e) return false;
-  if (UNAVAILABLE_CODES.has(String(e.code ?? e.errno))) return true;
-  // Node's AggregateError (IPv4 + IPv6 connection attempts) wraps the real causes.
-  return Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable);
-}
+const GATEWAY_STATUS: Record<GatewayErrorKind, ContentfulStatusCode> = {
+  invalid_signature: 401,
+  unusable_event: 400,
+  not_configured: 503,
+  declined: 402,
+  rate_limited: 429,
+  conflict: 409,
+  not_found: 404,
+  invalid_request: 400,
+  upstream: 502,
+};
 
 export function errorBody(c: Context<AppEnv>, code: string, message: string, details?: unknown) {
   const error: Record<string, unknown> = { code, message, request_id: c.get('requestId') ?? null };
@@ -52,6 +42,9 @@ export function renderError(err: Error, c: Context<AppEnv>) {
   const log = c.get('log');
   if (err instanceof ApiError) {
     return c.json(errorBody(c, err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof GatewayError) {
+    return c.json(errorBody(c, err.code, err.message, err.details), GATEWAY_STATUS[err.kind]);
   }
   if (err instanceof DomainError) {
     const status = err.kind === 'not_found' ? 404 : err.kind === 'conflict' ? 409 : 400;

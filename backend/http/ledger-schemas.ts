@@ -162,6 +162,9 @@ export const InvoiceDetailSchema = InvoiceSchema.extend({
   subscription_id: z.string().nullable(),
   collection_method: z.string().nullable(),
   attempt_count: z.number().int(),
+  last_payment_error: z.string().nullable().openapi({
+    description: 'why the latest automatic payment failed (the gateway\'s words), while the invoice is failed; else null',
+  }),
   lines: z.array(InvoiceLineSchema).openapi({ description: 'line items in invoice order, then discounts and taxes' }),
   history: z.array(HistoryEntrySchema).openapi({ description: 'oldest first' }),
   events: z.array(InvoiceEventSchema).openapi({ description: 'the latest 20 events of the invoice, newest first' }),

@@ -1,6 +1,6 @@
 // Schemas of the past-due API: aging per currency, the past-due invoices, and a scan's summary.
 import { z } from '@hono/zod-openapi';
-import { AGING_BUCKETS } from '../domain/past-due.js';
+import { AGING_BUCKETS } from '../domain/past-due-rule.js';
 import { InvoiceSchema } from './ledger-schemas.js';
 import { ListQuery } from './schemas.js';
 

@@ -14,15 +14,11 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import type { Scope } from '../domain/accounts.js';
-import {
-  createDueNotifications,
-  deliverPendingNotifications,
-  type CreatedCounts,
-  type DeliveryCounts,
-  type InvoiceReminderClients,
-} from '../domain/notifications.js';
-import { applyPastDueTransitions } from '../domain/past-due.js';
-import type { Resolver } from '../http-out/public-address.js';
+import { createDueNotifications, type CreatedCounts, type DeliveryCounts } from '../domain/notifications.js';
+import { deliverPendingNotifications } from '../gateways/notify/deliver.js';
+import type { InvoiceReminderClients } from '../gateways/stripe/customer-reminder.js';
+import { applyPastDueTransitions } from '../domain/past-due-transitions.js';
+import type { Resolver } from '../gateways/notify/public-address.js';
 
 export const DAILY_SCAN_JOB = 'past-due-scan';
 const LOCK_CLASS = 7_301_006; // advisory lock namespace of this job (key 2 = hash of the job name)

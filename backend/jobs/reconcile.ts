@@ -17,7 +17,6 @@ import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 import type { Sql } from '../db/client.js';
 import type { Scope } from '../domain/accounts.js';
-import type { IsInfrastructureError } from '../domain/events.js';
 import {
   beginReconcileRun,
   finishReconcileRun,
@@ -42,7 +41,7 @@ import {
   isRetryable,
   type RequestLimiter,
   type RetryPolicy,
-} from './backfill.js';
+} from '../gateways/stripe/backfill.js';
 
 export const RECONCILE_WINDOW_MS = 30 * 86_400_000;
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
@@ -57,8 +56,6 @@ export interface ReconcileDeps {
   now: () => Date;
   stripe: StripeClients;
   config: Pick<Config, 'STRIPE_ACCOUNT_ID' | 'SYNC_MAX_REQUESTS_PER_SECOND'>;
-  /** database faults abort a feed (and the run) instead of being recorded on the event */
-  isInfrastructureError: IsInfrastructureError;
 }
 
 export interface ReconcileOptions {
@@ -132,7 +129,7 @@ export async function executeReconcile(deps: ReconcileDeps, run: ReconcileRun, o
     held.sort((a, b) => a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     let repaired = 0;
     for (const event of held) {
-      if (await feedStripeEvent(deps.sql, scope, event, deps.isInfrastructureError)) repaired++;
+      if (await feedStripeEvent(deps.sql, scope, event)) repaired++;
     }
     held = [];
     await progress({ repaired });

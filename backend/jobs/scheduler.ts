@@ -2,7 +2,7 @@
 // start when the last one is more than a day old, and a frequent pass that sends notifications
 // whose retry time has come (backoff retries must not wait for the next daily scan).
 import { Cron } from 'croner';
-import { deliverPendingNotifications } from '../domain/notifications.js';
+import { deliverPendingNotifications } from '../gateways/notify/deliver.js';
 import { lastDailyScanAsOf, runPastDueScan, type ScanDeps, type ScanOutcome } from './past-due-scan.js';
 
 const DAY_MS = 86_400_000;

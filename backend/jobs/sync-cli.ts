@@ -9,7 +9,8 @@ import { isAccountId } from '../domain/accounts.js';
 import { migrate } from '../db/migrate.js';
 import { configuredModes, createStripeClients } from '../gateways/stripe/api-client.js';
 import { createLogger } from '../logger.js';
-import { PAGE_SIZE, runBackfill, SyncAlreadyRunningError, type SyncRun } from './backfill.js';
+import { SyncAlreadyRunningError, type SyncRun } from '../domain/sync-runs.js';
+import { PAGE_SIZE, runBackfill } from '../gateways/stripe/backfill.js';
 
 const USAGE = 'usage: npm run sync -- --account acct_… [--mode live|test]';
 

@@ -145,6 +145,7 @@ export function invoiceDetail(over: Partial<InvoiceDetailResponse> = {}): Invoic
     subscription_id: null,
     collection_method: 'charge_automatically',
     attempt_count: 1,
+    last_payment_error: null,
     lines: [],
     history: [],
     events: [],

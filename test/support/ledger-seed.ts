@@ -6,7 +6,6 @@ import { ensureAccount, type Scope } from '../../backend/domain/accounts.js';
 import { ingestEvent, type EventProcessor, type IncomingEvent } from '../../backend/domain/events.js';
 import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../backend/domain/invoices.js';
 import { createTenant, type Tenant } from '../../backend/domain/tenants.js';
-import { isDatabaseUnavailable } from '../../backend/http/errors.js';
 import type { Harness } from './app-harness.js';
 
 const uid = () => randomBytes(6).toString('hex');
@@ -100,6 +99,6 @@ export async function seedEvent(sql: Sql, scope: Scope, opts: SeedEventOptions =
     if (fail) throw new Error(fail);
     return ignored ? { ignored: true } : { tenant_id, invoice_id };
   };
-  const result = await ingestEvent(sql, scope, event, processor, isDatabaseUnavailable);
+  const result = await ingestEvent(sql, scope, event, processor);
   return result.id;
 }

@@ -6,8 +6,14 @@
 // is not asked again on every delivery.
 // The issuer chain is not re-verified: the file comes over https from an allowed PayPal host.
 import { X509Certificate } from 'node:crypto';
+import { GatewayError } from '../errors.js';
 
-export class VerificationError extends Error {}
+/** Why a transmission does not verify (rendered 401 invalid_signature). */
+export class VerificationError extends GatewayError {
+  constructor(message: string) {
+    super('invalid_signature', 'invalid_signature', message);
+  }
+}
 
 export interface CertificateStoreOptions {
   /** allowed URL prefixes (config PAYPAL_CERT_URL_PREFIXES) */

@@ -38,7 +38,7 @@ export interface SubscriptionState {
   custom_id: string | null;
   outstanding: Money | null;
   /** what the failed payment asked for (PAYMENT.FAILED), when no outstanding balance is given */
-  last_failed: (Money & { time: Date | null }) | null;
+  last_failed: (Money & { time: Date | null; reason: string | null }) | null;
   failed_payments_count: number;
   /** newest of update_time / status_update_time (else the event time): orders the states */
   state_time: Date;
@@ -156,7 +156,9 @@ const SubscriptionSchema = z.object({
     .object({
       outstanding_balance: amountV2.nullish(),
       failed_payments_count: z.coerce.number().int().min(0).nullish(),
-      last_failed_payment: z.object({ amount: amountV2, time: time.optional() }).nullish(),
+      last_failed_payment: z
+        .object({ amount: amountV2, time: time.optional(), reason_code: z.string().max(255).nullish() })
+        .nullish(),
     })
     .nullish(),
 });
@@ -209,7 +211,9 @@ function parseSubscription(env: Envelope): SubscriptionState {
     payer_id: s.subscriber?.payer_id ?? null,
     custom_id: s.custom_id,
     outstanding: balance ? money(balance.value, balance.currency_code) : null,
-    last_failed: failed ? { ...money(failed.amount.value, failed.amount.currency_code), time: failed.time ?? null } : null,
+    last_failed: failed
+      ? { ...money(failed.amount.value, failed.amount.currency_code), time: failed.time ?? null, reason: failed.reason_code ?? null }
+      : null,
     failed_payments_count: s.billing_info?.failed_payments_count ?? 0,
     state_time: latest(s.update_time, s.status_update_time) ?? env.create_time,
   };

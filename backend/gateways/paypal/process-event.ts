@@ -14,6 +14,7 @@ import {
   type InvoiceStatus,
 } from '../../domain/invoices.js';
 import { tenantByExternalRef, tenantForIdentities } from '../../domain/tenants.js';
+import { recordPaymentError } from '../../domain/payment-errors.js';
 import {
   parsePaypalEvent,
   type Money,
@@ -209,6 +210,9 @@ async function trackOutstanding(ctx: Ctx, s: SubscriptionState, tenantId: string
     'open',
   );
   const { invoiceId } = await applyInvoiceSnapshot(ctx.tx, ctx.scope, snap, source);
+  if (failedNow) {
+    await recordPaymentError(ctx.tx, ctx.scope, 'paypal', [snap.external_id], paypalFailure(s));
+  }
 
   // Deliveries are unordered: a sale completed after this failure may already be stored; it settles the balance.
   const [later] = await ctx.tx<{ created_at: Date }[]>`
@@ -219,6 +223,13 @@ async function trackOutstanding(ctx: Ctx, s: SubscriptionState, tenantId: string
     ORDER BY created_at LIMIT 1`;
   if (later) await closeOutstanding(ctx, s.id, 'paid', sourceOf(ctx, later.created_at));
   return invoiceId;
+}
+
+/** PayPal's reason code in words, with the failed-payment count. */
+function paypalFailure(s: SubscriptionState): string {
+  const reason = s.last_failed?.reason ? ` (${s.last_failed.reason.replaceAll('_', ' ').toLowerCase()})` : '';
+  const count = s.failed_payments_count > 1 ? `; ${s.failed_payments_count} failed payments in a row` : '';
+  return `The PayPal subscription payment failed${reason}${count}.`;
 }
 
 // --- sales and captures ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ export const eventPermissions: { readonly [T in HandledType]: string | null } = 
   // an InvoicePayment belongs to its invoice
   'invoice_payment.paid': 'invoice_read',
   'charge.refunded': 'charge_read',
+  'charge.failed': 'charge_read',
   // refunds come under charges (the manifest schema has no refund_* permission)
   'refund.created': 'charge_read',
   'refund.updated': 'charge_read',

@@ -4,11 +4,15 @@ import type { Db } from '../../db/client.js';
 import { markInstalled, markUninstalled, type Scope } from '../../domain/accounts.js';
 import type { ProcessOutcome } from '../../domain/events.js';
 import type { ChangeSource } from '../../domain/invoices.js';
+import { recordPaymentError } from '../../domain/payment-errors.js';
 import {
   applyStripeChargeRefunds,
   applyStripeCustomer,
   applyStripeInvoice,
   applyStripeRefund,
+  chargeFailureMessage,
+  invoicePaymentError,
+  invoicesOfCharge,
   expandedCustomerMetadata,
   idOf,
   recordInvoicePayments,
@@ -47,11 +51,25 @@ async function applyInvoiceEvent({ tx, scope, source }: HandlerContext, invoice:
 
 const handleInvoice: Handler<EventOf<InvoiceEventType>> = (ctx, event) => applyInvoiceEvent(ctx, event.data.object);
 
-// A failed automatic payment makes the invoice past due; for send_invoice the customer pays by hand.
-const handleInvoicePaymentFailed: Handler<EventOf<'invoice.payment_failed'>> = (ctx, event) =>
-  applyInvoiceEvent(ctx, event.data.object, {
-    payment_failed: event.data.object.collection_method === 'charge_automatically',
+// A failed automatic payment makes the invoice failed (and past due); for send_invoice the
+// customer pays by hand. The reason is kept for the Failed banner.
+const handleInvoicePaymentFailed: Handler<EventOf<'invoice.payment_failed'>> = async (ctx, event) => {
+  const invoice = event.data.object;
+  const outcome = await applyInvoiceEvent(ctx, invoice, {
+    payment_failed: invoice.collection_method === 'charge_automatically',
   });
+  await recordPaymentError(ctx.tx, ctx.scope, 'stripe', [invoice.id], invoicePaymentError(invoice));
+  return outcome;
+};
+
+// A failed charge says why (card declined, insufficient funds…): the reason of its invoice's failure.
+const handleChargeFailed: Handler<EventOf<'charge.failed'>> = async (ctx, event) => {
+  const charge = event.data.object;
+  const invoices = await invoicesOfCharge(ctx.tx, ctx.scope, charge);
+  const message = chargeFailureMessage(charge);
+  if (message) await recordPaymentError(ctx.tx, ctx.scope, 'stripe', invoices, message);
+  return refundOutcome(ctx, invoices, charge.customer);
+};
 
 const handleInvoiceDeleted: Handler<EventOf<'invoice.deleted'>> = (ctx, event) =>
   applyInvoiceEvent(ctx, event.data.object, { deleted: true });
@@ -148,7 +166,7 @@ const handleApplicationDeauthorized: Handler<EventOf<'account.application.deauth
   return { tenant_id: null, invoice_id: null };
 };
 
-export type HandledType = InvoiceEventType | 'charge.refunded' | 'refund.created' | 'refund.updated'
+export type HandledType = InvoiceEventType | 'charge.refunded' | 'charge.failed' | 'refund.created' | 'refund.updated'
   | 'invoice_payment.paid' | 'checkout.session.completed'
   | 'customer.subscription.created' | 'customer.subscription.updated' | 'customer.subscription.deleted'
   | 'customer.created' | 'customer.updated' | 'customer.deleted'
@@ -169,6 +187,7 @@ export const handlers: { [T in HandledType]: Handler<EventOf<T>> } = {
   // overdue notice is applied like any other invoice update.
   'invoice.overdue': handleInvoice,
   'charge.refunded': handleChargeRefunded,
+  'charge.failed': handleChargeFailed,
   'refund.created': handleRefund,
   'refund.updated': handleRefund,
   'invoice_payment.paid': handleInvoicePaymentPaid,

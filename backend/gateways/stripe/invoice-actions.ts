@@ -7,8 +7,7 @@ import type { Scope } from '../../domain/accounts.js';
 import { recordAdminAction, type AdminActionName } from '../../domain/admin-actions.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import { displayStatus, getInvoiceRef, recordHistory, type InvoiceRef, type InvoiceStatus } from '../../domain/invoices.js';
-import { ApiError } from '../../http/errors.js';
-import { notConfiguredMessage } from './api-client.js';
+import { requireStripe, toStripeApiError } from '../errors.js';
 import { applyStripeInvoice } from './mapping.js';
 
 export type InvoiceAction = Exclude<AdminActionName, 'one_time_invoice'>;
@@ -66,33 +65,6 @@ export interface ActionContext {
   idempotencyKey?: string;
 }
 
-export function requireStripe(stripe: Stripe | null, livemode: boolean): Stripe {
-  if (!stripe) throw new ApiError(503, 'stripe_not_configured', notConfiguredMessage(livemode));
-  return stripe;
-}
-
-/** Stripe's refusals come back with Stripe's status, message and request id. */
-export function stripeErrorToApi(err: unknown): ApiError {
-  if (!(err instanceof Stripe.errors.StripeError)) {
-    return new ApiError(502, 'stripe_unreachable', 'Stripe could not be reached; try again');
-  }
-  const details = { stripe_request_id: err.requestId ?? null, stripe_code: err.code ?? null, type: err.type };
-  if (err instanceof Stripe.errors.StripeCardError) return new ApiError(402, 'card_declined', err.message, details);
-  if (err instanceof Stripe.errors.StripeRateLimitError) return new ApiError(429, 'stripe_rate_limited', err.message, details);
-  if (err instanceof Stripe.errors.StripeIdempotencyError) return new ApiError(409, 'idempotency_conflict', err.message, details);
-  if (err instanceof Stripe.errors.StripeInvalidRequestError) {
-    const status = err.statusCode === 404 ? 404 : err.statusCode === 409 ? 409 : 400;
-    return new ApiError(status, 'stripe_invalid_request', err.message, details);
-  }
-  if (err instanceof Stripe.errors.StripeAuthenticationError || err instanceof Stripe.errors.StripePermissionError) {
-    return new ApiError(502, 'stripe_not_authorized', 'the platform key may not act on this account', details);
-  }
-  if (err instanceof Stripe.errors.StripeConnectionError) {
-    return new ApiError(502, 'stripe_unreachable', 'Stripe could not be reached; try again', details);
-  }
-  return new ApiError(502, 'stripe_error', err.message, details);
-}
-
 /**
  * The ledger time of Stripe's answer: its latest status transition (Stripe's own clock, so a later
  * webhook is never mistaken for an older one), or now when the answer carries none.
@@ -145,9 +117,9 @@ export async function performInvoiceAction(ctx: ActionContext, invoiceId: string
       ...(ctx.stripeAccount ? { stripeAccount: ctx.stripeAccount } : {}),
     });
   } catch (err) {
-    const apiError = stripeErrorToApi(err);
-    await audit('failed', { code: apiError.code, message: apiError.message, ...(apiError.details as object) });
-    throw apiError;
+    const failure = toStripeApiError(err);
+    await audit('failed', { code: failure.code, message: failure.message, ...failure.details });
+    throw failure;
   }
   await ctx.sql.begin(async (tx) => {
     const label = `user:${ctx.userId}`;

@@ -264,3 +264,37 @@ async function storeRefund(
     WHERE (stripe_refunds.source_time, COALESCE(stripe_refunds.source_event_id, ''))
         < (EXCLUDED.source_time, COALESCE(EXCLUDED.source_event_id, ''))`;
 }
+
+/** Why a charge failed, in Stripe's words (the outcome's seller message adds the network's reason). */
+export function chargeFailureMessage(charge: Stripe.Charge): string | null {
+  const parts = [charge.failure_message, charge.outcome?.seller_message].filter(
+    (p, i, all): p is string => !!p && all.indexOf(p) === i,
+  );
+  return parts.length ? parts.join(' — ') : null;
+}
+
+/**
+ * Why an invoice's automatic payment failed: the expanded PaymentIntent's or Charge's own message
+ * (payloads of older API versions may carry them), else what the invoice itself says (attempt
+ * count and next retry); a later charge.failed event replaces it with the card network's reason.
+ */
+export function invoicePaymentError(invoice: Stripe.Invoice): string {
+  const legacy = invoice as Stripe.Invoice & LegacyInvoiceFields;
+  const intent = typeof legacy.payment_intent === 'object' ? (legacy.payment_intent as Partial<Stripe.PaymentIntent> | null) : null;
+  const charge = typeof legacy.charge === 'object' ? (legacy.charge as Stripe.Charge | null) : null;
+  const message = intent?.last_payment_error?.message ?? (charge ? chargeFailureMessage(charge) : null);
+  if (message) return message;
+  const attempt = invoice.attempt_count ? ` (attempt ${invoice.attempt_count})` : '';
+  const next = invoice.next_payment_attempt
+    ? `; Stripe retries on ${new Date(invoice.next_payment_attempt * 1000).toISOString().slice(0, 10)}`
+    : '';
+  return `The automatic payment failed${attempt}${next}.`;
+}
+
+/** Stripe ids of the invoices a charge pays (known payments, or the charge's own invoice in older versions). */
+export async function invoicesOfCharge(tx: Db, scope: Scope, charge: Stripe.Charge): Promise<string[]> {
+  const paymentIntent = idOf(charge.payment_intent);
+  const legacyInvoice = idOf((charge as Stripe.Charge & LegacyChargeFields).invoice);
+  if (legacyInvoice) await recordInvoicePayments(tx, scope, legacyInvoice, [charge.id, paymentIntent]);
+  return invoicesOfPayments(tx, scope, [charge.id, paymentIntent]);
+}

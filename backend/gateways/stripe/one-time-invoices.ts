@@ -5,8 +5,8 @@ import type Stripe from 'stripe';
 import { recordAdminAction } from '../../domain/admin-actions.js';
 import { getTenant } from '../../domain/tenants.js';
 import { DomainError } from '../../domain/errors.js';
-import { ApiError } from '../../http/errors.js';
-import { requireStripe, stripeChangeTime, stripeErrorToApi, type ActionContext } from './invoice-actions.js';
+import { GatewayError, requireStripe, toStripeApiError } from '../errors.js';
+import { stripeChangeTime, type ActionContext } from './invoice-actions.js';
 import { applyStripeInvoice } from './mapping.js';
 
 export interface OneTimeInvoiceRequest {
@@ -33,7 +33,7 @@ async function invoiceTenant(
   const tenant = await getTenant(ctx.sql, ctx.scope, tenantId);
   const customer = tenant.links.find((l) => l.gateway === 'stripe')?.external_id;
   if (!customer) {
-    throw new ApiError(409, 'no_stripe_customer', `tenant "${tenant.name}" has no linked Stripe customer`);
+    throw new GatewayError('conflict', 'no_stripe_customer', `tenant "${tenant.name}" has no linked Stripe customer`);
   }
   const key = (step: string) => `tb:one-time:${requestKey}:${tenantId}:${step}`;
   const opts = (step: string): Stripe.RequestOptions => ({
@@ -81,13 +81,8 @@ export async function createOneTimeInvoices(
     try {
       result = await invoiceTenant(ctx, stripe, tenantId, req, requestKey);
     } catch (err) {
-      const e =
-        err instanceof ApiError || err instanceof DomainError
-          ? { code: err instanceof ApiError ? err.code : err.kind, message: err.message }
-          : (() => {
-              const api = stripeErrorToApi(err);
-              return { code: api.code, message: api.message };
-            })();
+      const failure = err instanceof GatewayError || err instanceof DomainError ? err : toStripeApiError(err);
+      const e = { code: failure instanceof GatewayError ? failure.code : failure.kind, message: failure.message };
       result = { tenant_id: tenantId, invoice_id: null, stripe_invoice_id: null, error: e };
     }
     await recordAdminAction(ctx.sql, ctx.scope, {

@@ -5,7 +5,7 @@
 import type Stripe from 'stripe';
 import type { Sql } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
-import { ingestEvent, type IsInfrastructureError } from '../../domain/events.js';
+import { ingestEvent } from '../../domain/events.js';
 import { isHandled } from './handlers.js';
 import { describeStripeEvent, processStripeEvent } from './process-event.js';
 
@@ -72,12 +72,7 @@ export async function* stripeEventPages(
  * stored (repaired), false when the service already had it (also when a delivery or another run
  * stored it a moment ago: the store's unique key decides, never this check).
  */
-export async function feedStripeEvent(
-  sql: Sql,
-  scope: Scope,
-  event: Stripe.Event,
-  isInfrastructureError: IsInfrastructureError,
-): Promise<boolean> {
-  const result = await ingestEvent(sql, scope, describeStripeEvent(event), processStripeEvent, isInfrastructureError);
+export async function feedStripeEvent(sql: Sql, scope: Scope, event: Stripe.Event): Promise<boolean> {
+  const result = await ingestEvent(sql, scope, describeStripeEvent(event), processStripeEvent);
   return !result.duplicate;
 }

@@ -1,6 +1,6 @@
 // Schemas of GET /api/collections. The inferred response type is part of the app's contract.
 import { z } from '@hono/zod-openapi';
-import { AGING_BUCKETS } from '../../domain/past-due.js';
+import { AGING_BUCKETS } from '../../domain/past-due-rule.js';
 import { RECOVERY_CAUSES } from '../../domain/collections.js';
 import { StatsQuery } from '../ledger-schemas.js';
 

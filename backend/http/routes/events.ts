@@ -5,7 +5,6 @@ import { notFound } from '../../domain/errors.js';
 import { replayEvent } from '../../domain/events.js';
 import { isUuid } from '../../domain/query-input.js';
 import { processorFor } from '../../gateways/processors.js';
-import { isDatabaseUnavailable } from '../errors.js';
 import { EventDetailSchema, EventListQuery, EventSchema, IdParams } from '../ledger-schemas.js';
 import { router, scopeOf } from '../openapi.js';
 import { errorResponses, json, listOf } from '../schemas.js';
@@ -53,7 +52,7 @@ export function eventRoutes() {
       // replayEvent compares the id with a uuid column: anything else is simply not an event.
       if (!isUuid(id)) throw notFound('event');
       const { sql } = c.var.deps;
-      await replayEvent(sql, scopeOf(c), id, processorFor, isDatabaseUnavailable);
+      await replayEvent(sql, scopeOf(c), id, processorFor);
       return c.json(await getEventDetail(sql, scopeOf(c), id, c.var.deps.now()), 200);
     },
   );

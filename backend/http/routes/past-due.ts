@@ -1,6 +1,6 @@
 // GET /api/past-due (aging + invoices) and POST /api/past-due/scan (an admin's scan, now).
 import { createRoute } from '@hono/zod-openapi';
-import { listPastDue, pastDueAging } from '../../domain/past-due.js';
+import { listPastDue, pastDueAging } from '../../domain/past-due-queries.js';
 import { runPastDueScan } from '../../jobs/past-due-scan.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';

@@ -9,7 +9,7 @@ import { paypalReconciliation } from '../../gateways/paypal/reconcile.js';
 import { modeOf, notConfiguredMessage, stripeFor } from '../../gateways/stripe/api-client.js';
 import { createReconcileRunner, ReconcileBusyError, type ReconcileRunner } from '../../jobs/reconcile.js';
 import type { Deps } from '../env.js';
-import { ApiError, isDatabaseUnavailable } from '../errors.js';
+import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { ErrorSchema, errorResponses, json } from '../schemas.js';
 import {
@@ -46,7 +46,7 @@ export function reconcileRoutes() {
   // One runner per app and mode: its request limiter is shared by the runs of that mode's key.
   const runners: Partial<Record<StripeMode, ReconcileRunner>> = {};
   const runnerFor = (deps: Deps, livemode: boolean) =>
-    (runners[modeOf(livemode)] ??= createReconcileRunner({ ...deps, isInfrastructureError: isDatabaseUnavailable }));
+    (runners[modeOf(livemode)] ??= createReconcileRunner(deps));
 
   app.openapi(
     createRoute({

@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { getSettings, updateSettings } from '../../domain/settings.js';
-import { notifyUrlProblem } from '../../http-out/public-address.js';
+import { notifyUrlProblem } from '../../gateways/notify/public-address.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { errorResponses, json, SettingsSchema, SettingsUpdateSchema } from '../schemas.js';

@@ -2,15 +2,11 @@
 // GET /api/sync shows the latest run's progress.
 import { createRoute } from '@hono/zod-openapi';
 import type Stripe from 'stripe';
-import {
-  createSyncRunner,
-  latestSyncRun,
-  SyncAlreadyRunningError,
-  type SyncRun,
-  type SyncRunner,
-} from '../../jobs/backfill.js';
+import { latestSyncRun, SyncAlreadyRunningError, type SyncRun } from '../../domain/sync-runs.js';
+import { createSyncRunner, type SyncRunner } from '../../jobs/sync-runner.js';
 import type { StripeMode } from '../../config.js';
-import { modeOf, notConfiguredMessage, stripeFor } from '../../gateways/stripe/api-client.js';
+import { requireStripe } from '../../gateways/errors.js';
+import { modeOf, stripeFor } from '../../gateways/stripe/api-client.js';
 import type { Deps } from '../env.js';
 import { notFound } from '../../domain/errors.js';
 import { ApiError } from '../errors.js';
@@ -62,8 +58,7 @@ export function syncRoutes() {
       const { deps } = c.var;
       const scope = scopeOf(c);
       // A test key sees only test objects and a live key only live ones: the run uses its mode's key.
-      const stripe = stripeFor(deps.stripe, scope.livemode);
-      if (!stripe) throw new ApiError(503, 'stripe_not_configured', notConfiguredMessage(scope.livemode));
+      const stripe = requireStripe(stripeFor(deps.stripe, scope.livemode), scope.livemode);
       try {
         const run = await runnerFor(deps, stripe, scope.livemode).start(scope);
         return c.json(toSyncRunResponse(run), 202);

@@ -2,7 +2,6 @@ import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { getEventDetail, listEvents } from '../../../backend/domain/event-queries.js';
 import { replayEvent, type EventProcessor } from '../../../backend/domain/events.js';
 import { applyInvoiceSnapshot } from '../../../backend/domain/invoices.js';
-import { isDatabaseUnavailable } from '../../../backend/http/errors.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { invoiceSnapshot, seedEvent, seedInvoice, seedTenant } from '../../support/ledger-seed.js';
 
@@ -61,7 +60,7 @@ describe('replaying an event', () => {
       await applyInvoiceSnapshot(tx, sc, invoiceSnapshot({ external_id: 'in_replay' }), { time: d('2026-01-01T00:00:00Z'), eventId: null, label: 'test' });
       throw new Error('still broken');
     };
-    expect(await replayEvent(sql, scope, id, () => stillBroken, isDatabaseUnavailable)).toEqual({ processed: false, error: 'still broken' });
+    expect(await replayEvent(sql, scope, id, () => stillBroken)).toEqual({ processed: false, error: 'still broken' });
     expect(await getEventDetail(sql, scope, id)).toMatchObject({ processed: false, error: 'still broken', processed_at: null });
     expect((await sql`SELECT 1 FROM invoices WHERE account_id = ${scope.accountId}`).length).toBe(0);
 
@@ -75,7 +74,7 @@ describe('replaying an event', () => {
       );
       return { tenant_id: tenant.id, invoice_id: invoiceId };
     };
-    expect(await replayEvent(sql, scope, id, () => fixed, isDatabaseUnavailable)).toEqual({ processed: true, error: null });
+    expect(await replayEvent(sql, scope, id, () => fixed)).toEqual({ processed: true, error: null });
     const after = await getEventDetail(sql, scope, id);
     expect(after).toMatchObject({
       processed: true,
@@ -93,8 +92,8 @@ describe('replaying an event', () => {
       throw new Error('must not run');
     };
     const other = await newScope();
-    await expect(replayEvent(sql, other, id, () => never, isDatabaseUnavailable)).rejects.toMatchObject({ kind: 'not_found' });
-    await expect(replayEvent(sql, { ...scope, livemode: true }, id, () => never, isDatabaseUnavailable)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(replayEvent(sql, other, id, () => never)).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(replayEvent(sql, { ...scope, livemode: true }, id, () => never)).rejects.toMatchObject({ kind: 'not_found' });
     await expect(getEventDetail(sql, other, id)).rejects.toMatchObject({ kind: 'not_found' });
     expect((await getEventDetail(sql, scope, id)).error).toBe('x');
   });

@@ -1,6 +1,6 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { getInvoiceDetail, listInvoices } from '../../../backend/domain/invoice-queries.js';
-import { listPastDue } from '../../../backend/domain/past-due.js';
+import { listPastDue } from '../../../backend/domain/past-due-queries.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { seedEvent, seedInvoice } from '../../support/ledger-seed.js';
 

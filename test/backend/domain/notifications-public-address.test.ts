@@ -4,10 +4,11 @@
 import type { LookupAddress } from 'node:dns';
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { applyInvoiceSnapshot } from '../../../backend/domain/invoices.js';
-import { createDueNotifications, deliverPendingNotifications, notificationAttempts } from '../../../backend/domain/notifications.js';
-import { applyPastDueTransitions } from '../../../backend/domain/past-due.js';
+import { createDueNotifications, notificationAttempts } from '../../../backend/domain/notifications.js';
+import { deliverPendingNotifications } from '../../../backend/gateways/notify/deliver.js';
+import { applyPastDueTransitions } from '../../../backend/domain/past-due-transitions.js';
 import { updateSettings } from '../../../backend/domain/settings.js';
-import type { Resolver } from '../../../backend/http-out/public-address.js';
+import type { Resolver } from '../../../backend/gateways/notify/public-address.js';
 import { createLogger } from '../../../backend/logger.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';
 import { invoiceSnapshot } from '../../support/ledger-seed.js';

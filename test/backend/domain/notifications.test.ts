@@ -1,18 +1,17 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
+import { formatMoney } from '../../../backend/domain/money.js';
 import {
   backoffMs,
   createDueNotifications,
-  deliverPendingNotifications,
-  formatMoney,
   MAX_ATTEMPTS,
   notificationAttempts,
-  signatureHeader,
-  verifySignatureHeader,
   type AdminNotificationPayload,
-  type InvoiceReminderClients,
 } from '../../../backend/domain/notifications.js';
-import { applyPastDueTransitions } from '../../../backend/domain/past-due.js';
+import { deliverPendingNotifications } from '../../../backend/gateways/notify/deliver.js';
+import { signatureHeader, verifySignatureHeader } from '../../../backend/gateways/notify/signature.js';
+import type { InvoiceReminderClients } from '../../../backend/gateways/stripe/customer-reminder.js';
+import { applyPastDueTransitions } from '../../../backend/domain/past-due-transitions.js';
 import { getSettings, updateSettings } from '../../../backend/domain/settings.js';
 import { createTenant } from '../../../backend/domain/tenants.js';
 import { createStripeClients } from '../../../backend/gateways/stripe/api-client.js';

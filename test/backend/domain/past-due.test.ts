@@ -1,12 +1,8 @@
 import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
 import { applyInvoiceSnapshot, type InvoiceSnapshot } from '../../../backend/domain/invoices.js';
-import {
-  agingBucket,
-  applyPastDueTransitions,
-  daysPastDue,
-  listPastDue,
-  pastDueAging,
-} from '../../../backend/domain/past-due.js';
+import { listPastDue, pastDueAging } from '../../../backend/domain/past-due-queries.js';
+import { agingBucket, daysPastDue } from '../../../backend/domain/past-due-rule.js';
+import { applyPastDueTransitions } from '../../../backend/domain/past-due-transitions.js';
 import { updateSettings } from '../../../backend/domain/settings.js';
 import { createTenant } from '../../../backend/domain/tenants.js';
 import { newAccountId, testSql } from '../../support/app-harness.js';

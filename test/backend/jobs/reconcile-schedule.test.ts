@@ -3,7 +3,6 @@
 // (two schedules on one database) ticking at once.
 import { migrate } from '../../../backend/db/migrate.js';
 import { createStripeClients } from '../../../backend/gateways/stripe/api-client.js';
-import { isDatabaseUnavailable } from '../../../backend/http/errors.js';
 import { startReconcileSchedule, type ReconcileDeps } from '../../../backend/jobs/reconcile.js';
 import { createLogger } from '../../../backend/logger.js';
 import { fakeClock, newAccountId } from '../../support/app-harness.js';
@@ -35,7 +34,6 @@ const deps = (): ReconcileDeps => ({
   now: clock.now,
   stripe: createStripeClients({ STRIPE_SECRET_KEY: { test: fake.secretKey, live: null }, STRIPE_API_URL: fake.url }),
   config: { STRIPE_ACCOUNT_ID: undefined, SYNC_MAX_REQUESTS_PER_SECOND: 100 },
-  isInfrastructureError: isDatabaseUnavailable,
 });
 
 describe('scheduled reconciliation', () => {

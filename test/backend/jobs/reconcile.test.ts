@@ -4,7 +4,6 @@
 import type Stripe from 'stripe';
 import { createStripeClients } from '../../../backend/gateways/stripe/api-client.js';
 import { feedStripeEvent } from '../../../backend/gateways/stripe/reconcile.js';
-import { isDatabaseUnavailable } from '../../../backend/http/errors.js';
 import {
   beginReconcile,
   executeReconcile,
@@ -39,7 +38,6 @@ function deps(clock: Clock, config: Partial<ReconcileDeps['config']> = {}, strip
     now: clock.now,
     stripe: createStripeClients({ STRIPE_SECRET_KEY: { test: stripeApi.secretKey, live: null }, STRIPE_API_URL: stripeApi.url }),
     config: { STRIPE_ACCOUNT_ID: undefined, SYNC_MAX_REQUESTS_PER_SECOND: 100, ...config },
-    isInfrastructureError: isDatabaseUnavailable,
   };
 }
 
@@ -219,7 +217,7 @@ describe('reconciliation', () => {
 
     // the same event fed by two runs at the same moment: stored once, repaired once
     const race = stripeEvent('invoice.voided', { ...life.invoice, status: 'void' }, { account: accountId, created: '2026-11-09T11:00:00Z' });
-    const fed = await Promise.all([1, 2].map(() => feedStripeEvent(sql, scope, race, isDatabaseUnavailable)));
+    const fed = await Promise.all([1, 2].map(() => feedStripeEvent(sql, scope, race)));
     expect(fed.filter(Boolean)).toHaveLength(1);
     expect((await storedEvents(accountId)).filter((e) => e.event_id === race.id)).toHaveLength(1);
   });

@@ -126,6 +126,16 @@ describe('the shared PayPal sample events', () => {
     expect(((await (await h.api('GET', '/api/invoices', undefined, { mode: 'live' })).json()) as any).data).toEqual([]);
   });
 
+  it('say why the subscription payment failed while its balance is outstanding', async () => {
+    const h = await paypalHarness(certs);
+    await h.tenant('Acme', 'tenant-acme');
+    for (const s of samples.filter((x) => x.name === 'BILLING.SUBSCRIPTION.PAYMENT.FAILED')) await postSample(h, s);
+    const { data } = await get(h, '/api/invoices?status=failed');
+    expect(data).toHaveLength(1);
+    const detail = await get(h, `/api/invoices/${data[0].id}`);
+    expect(detail).toMatchObject({ state: 'failed', last_payment_error: 'The PayPal subscription payment failed (payment denied).' });
+  });
+
   it('reach the same revenue and refunds when delivered newest first', async () => {
     const h = await paypalHarness(certs);
     await h.tenant('Acme', 'tenant-acme');

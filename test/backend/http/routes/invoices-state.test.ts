@@ -16,7 +16,7 @@ const NOW = new Date('2026-09-20T09:00:00Z');
 const daysAgo = (n: number) => new Date(NOW.getTime() - n * DAY);
 
 function harness(now = NOW): Harness {
-  return createHarness({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }, clock: fakeClock(now) });
+  return createHarness({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, NOTIFY_ALLOW_PRIVATE: 'true' }, clock: fakeClock(now) });
 }
 
 async function get<T>(h: Harness, path: string): Promise<T> {

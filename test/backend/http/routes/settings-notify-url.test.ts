@@ -1,7 +1,7 @@
 import { createHarness } from '../../../support/app-harness.js';
 
 // notify_url must be https to a public address (issue 12): saved values are checked here; the
-// delivery-time check against the resolved address is in test/backend/http-out/.
+// delivery-time check against the resolved address is in test/backend/gateways/notify/.
 describe('PUT /api/settings notify_url', () => {
   it.each([
     'not a url',

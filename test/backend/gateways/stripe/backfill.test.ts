@@ -1,23 +1,21 @@
 import type Stripe from 'stripe';
-import { ensureAccount, type Scope } from '../../../backend/domain/accounts.js';
-import { updateSettings } from '../../../backend/domain/settings.js';
-import { addLink, createTenant } from '../../../backend/domain/tenants.js';
-import { applyStripeInvoice } from '../../../backend/gateways/stripe/mapping.js';
-import { createStripeClient } from '../../../backend/gateways/stripe/api-client.js';
+import { ensureAccount, type Scope } from '../../../../backend/domain/accounts.js';
+import { updateSettings } from '../../../../backend/domain/settings.js';
+import { addLink, createTenant } from '../../../../backend/domain/tenants.js';
+import { applyStripeInvoice } from '../../../../backend/gateways/stripe/mapping.js';
+import { createStripeClient } from '../../../../backend/gateways/stripe/api-client.js';
+import { beginSyncRun, latestSyncRun, SyncAlreadyRunningError } from '../../../../backend/domain/sync-runs.js';
 import {
-  beginSyncRun,
   executeSyncRun,
   invoiceSourceTime,
-  latestSyncRun,
   ledgerAppliers,
   runBackfill,
-  SyncAlreadyRunningError,
   type BackfillDeps,
   type BackfillOptions,
-} from '../../../backend/jobs/backfill.js';
-import { createLogger } from '../../../backend/logger.js';
-import { newAccountId, testSql } from '../../support/app-harness.js';
-import { makeCustomer, makeInvoice, startFakeStripe, type FakeRequest, type FakeStripe } from '../../support/fake-stripe.js';
+} from '../../../../backend/gateways/stripe/backfill.js';
+import { createLogger } from '../../../../backend/logger.js';
+import { newAccountId, testSql } from '../../../support/app-harness.js';
+import { makeCustomer, makeInvoice, startFakeStripe, type FakeRequest, type FakeStripe } from '../../../support/fake-stripe.js';
 
 const sql = testSql();
 const fast: BackfillOptions['retry'] = { baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 8 };

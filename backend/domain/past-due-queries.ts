@@ -1,99 +1,12 @@
-// Past due: the daily scan's transitions, days past due, and aging.
-//
-// Whether an invoice is past due (or failed) is derived when read, by the rule in past-due-rule.ts;
-// nothing stored decides it. The stored past_due flag is only the scan's record of what it already
-// reported: the scan writes a history row when an invoice enters past due (by due date; a failed
-// payment is recorded by the gateway event itself) and when it leaves past due while still open
-// (due date moved or removed, grace days raised); leaving by payment, void or uncollectible is
-// recorded by the ledger with the gateway's event as source.
-//
-// days_past_due counts whole UTC calendar days from the due date (or from the payment failure when
-// that came first, or there is no due date) to now, never below 0.
+// Past due, the read side: the aging per currency and the list, longest overdue first. Whether an
+// invoice is past due is derived when read (past-due-rule.ts).
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
 import { isUuid } from './query-input.js';
 import { itemColumns, toInvoice, type Invoice, type InvoiceRow } from './invoice-queries.js';
-import { pastDueRule, rowGraceDays, scopeGraceDays, utcDayStart } from './past-due-rule.js';
-
-export { utcDayStart };
-
-/** The history source of every change the scan makes. */
-export const PAST_DUE_SCAN_SOURCE = 'job:past-due-scan';
-
-export const AGING_BUCKETS = ['1-30', '31-60', '61-90', '90+'] as const;
-export type AgingBucket = (typeof AGING_BUCKETS)[number];
-
-const DAY_MS = 86_400_000;
-
-/** Whole UTC calendar days from the earlier of the due date and the past-due start to `now` (>= 0). */
-export function daysPastDue(now: Date, dueDate: Date | null, pastDueSince: Date | null): number {
-  const times = [dueDate, pastDueSince].filter((d): d is Date => d !== null).map((d) => d.getTime());
-  if (times.length === 0) return 0;
-  const from = utcDayStart(new Date(Math.min(...times))).getTime();
-  return Math.max(0, Math.round((utcDayStart(now).getTime() - from) / DAY_MS));
-}
-
-/** An invoice past due 0 days (a payment failed before the due date) ages with the 1-30 ones. */
-export function agingBucket(days: number): AgingBucket {
-  if (days <= 30) return '1-30';
-  if (days <= 60) return '31-60';
-  if (days <= 90) return '61-90';
-  return '90+';
-}
-
-const inScope = (db: Db, scope: Scope | null) =>
-  scope ? db`AND i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode}` : db``;
-
-export interface TransitionCounts {
-  entered: number;
-  cleared: number;
-}
-
-/**
- * Records, with a history row each, the invoices that entered past due since the scan last looked
- * and those that left it while still open; one account+mode, or every one when scope is null.
- * Set-based (two statements for a whole scope) so a scan of a million invoices stays short; run it
- * in a transaction, and re-running it changes nothing.
- */
-export async function applyPastDueTransitions(tx: Db, now: Date, scope: Scope | null): Promise<TransitionCounts> {
-  const dayStart = utcDayStart(now);
-  // Each row with its own account's grace days (accounts without settings have the default, 0).
-  const rule = pastDueRule(tx, now, () => rowGraceDays(tx));
-  const [entered] = await tx<{ count: number }[]>`
-    WITH entered AS (
-      UPDATE invoices i SET past_due = true, past_due_since = ${now}, updated_at = now()
-      WHERE NOT i.past_due AND ${rule.pastDue()} ${inScope(tx, scope)}
-        -- implied by the rule; lets the planner start from the scan's candidate indexes
-        AND (i.payment_failed OR i.due_date < ${dayStart}::timestamptz)
-      RETURNING i.id, i.account_id, i.livemode, i.payment_failed
-    ), history AS (
-      INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
-      SELECT account_id, livemode, id, 'open', 'past_due', ${now}, ${PAST_DUE_SCAN_SOURCE},
-        CASE WHEN payment_failed THEN 'payment failed' ELSE 'due date passed' END
-      FROM entered
-    )
-    SELECT count(*)::int AS count FROM entered`;
-  const [cleared] = await tx<{ count: number }[]>`
-    WITH cleared AS (
-      UPDATE invoices i SET past_due = false, past_due_since = NULL, updated_at = now()
-      WHERE i.past_due AND i.status = 'open' AND NOT i.payment_failed AND NOT i.deleted
-        AND (i.due_date IS NULL OR i.due_date >= ${rule.cutoff()}) ${inScope(tx, scope)}
-      RETURNING i.id, i.account_id, i.livemode, i.due_date
-    ), history AS (
-      INSERT INTO invoice_history (account_id, livemode, invoice_id, from_status, to_status, at, source, note)
-      SELECT account_id, livemode, id, 'past_due', 'open', ${now}, ${PAST_DUE_SCAN_SOURCE},
-        CASE WHEN due_date IS NULL THEN 'due date removed'
-             WHEN due_date >= ${dayStart}::timestamptz THEN 'due date moved'
-             ELSE 'grace days raised' END
-      FROM cleared
-    )
-    SELECT count(*)::int AS count FROM cleared`;
-  return { entered: entered.count, cleared: cleared.count };
-}
-
-// --- reading: aging and the list ---------------------------------------------------------------
+import { agingBucket, pastDueRule, scopeGraceDays, type AgingBucket } from './past-due-rule.js';
 
 export interface AgingFigure {
   count: number;

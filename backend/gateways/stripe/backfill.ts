@@ -4,51 +4,29 @@
 // run resumes from the last saved page and every object is applied exactly once. Requests stay
 // under SYNC_MAX_REQUESTS_PER_SECOND; 429s and errors Stripe marks retryable are retried with
 // exponential backoff and jitter. A run that could not fetch or apply a page ends `failed` with
-// the error, never `succeeded`. One run per account and mode at a time (a unique index).
+// the error, never `succeeded`.
+// The run records live in domain/sync-runs.ts; when runs start is jobs/sync-runner.ts's business.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pThrottle from 'p-throttle';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { Config } from '../config.js';
-import type { Db, Sql, Tx } from '../db/client.js';
-import { ensureAccount, type Scope } from '../domain/accounts.js';
-import type { ChangeSource } from '../domain/invoices.js';
-import { applyStripeCustomer, applyStripeInvoice } from '../gateways/stripe/mapping.js';
+import type { Config } from '../../config.js';
+import type { Sql, Tx } from '../../db/client.js';
+import type { Scope } from '../../domain/accounts.js';
+import type { ChangeSource } from '../../domain/invoices.js';
+import {
+  beginSyncRun,
+  finishSyncRun,
+  NEXT_PHASE,
+  recordFailedAttempt,
+  saveSyncPage,
+  type SyncPhase,
+  type SyncRun,
+} from '../../domain/sync-runs.js';
+import { applyStripeCustomer, applyStripeInvoice } from './mapping.js';
 
 export const PAGE_SIZE = 100;
-/** A running run without a heartbeat for this long is taken to be dead (its process crashed). */
-export const LEASE_MS = 2 * 60_000;
 export const BACKFILL_LABEL = 'job:backfill';
-
-export type SyncState = 'running' | 'succeeded' | 'failed';
-export type SyncPhase = 'customers' | 'invoices' | 'done';
-
-export interface SyncRun {
-  id: string;
-  account_id: string;
-  livemode: boolean;
-  state: SyncState;
-  phase: SyncPhase;
-  cursor: string | null;
-  customers: number;
-  invoices: number;
-  pages: number;
-  errors: number;
-  error: string | null;
-  resumed_from: string | null;
-  started_at: Date;
-  heartbeat_at: Date;
-  finished_at: Date | null;
-}
-
-export class SyncAlreadyRunningError extends Error {
-  constructor(readonly run: SyncRun) {
-    super(
-      `a sync is already running for this account and mode (started ${run.started_at.toISOString()}, ` +
-        `last progress ${run.heartbeat_at.toISOString()}); a run without progress for ${LEASE_MS / 60_000} minutes is taken over`,
-    );
-  }
-}
 
 export interface BackfillDeps {
   sql: Sql;
@@ -165,74 +143,6 @@ export function describeError(err: unknown): string {
   return text.replace(SECRET_KEY, '[redacted]').slice(0, 2000);
 }
 
-// ---- run records -------------------------------------------------------------------------------
-
-const runColumns = (db: Db) => db`
-  id, account_id, livemode, state, phase, cursor, customers, invoices, pages, errors, error, resumed_from,
-  started_at, heartbeat_at, finished_at`;
-
-export async function latestSyncRun(db: Db, scope: Scope): Promise<SyncRun | null> {
-  const [run] = await db<SyncRun[]>`
-    SELECT ${runColumns(db)} FROM sync_runs
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
-    ORDER BY seq DESC LIMIT 1`;
-  return run ?? null;
-}
-
-const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === '23505';
-
-/**
- * Stores a new running run for the scope. It continues the cursor and counts of the latest run
- * when that one did not succeed (failed, or running without a heartbeat for LEASE_MS: its process
- * died, so it is marked failed first). A live running run refuses with SyncAlreadyRunningError.
- */
-export async function beginSyncRun(sql: Sql, scope: Scope, now: Date, leaseMs = LEASE_MS): Promise<SyncRun> {
-  try {
-    return await sql.begin(async (tx) => {
-      await ensureAccount(tx, scope.accountId);
-      const [latest] = await tx<SyncRun[]>`
-        SELECT ${runColumns(tx)} FROM sync_runs
-        WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
-        ORDER BY seq DESC LIMIT 1
-        FOR UPDATE`;
-      let resumeFrom = latest && latest.state !== 'succeeded' ? latest : null;
-      if (latest?.state === 'running') {
-        if (now.getTime() - latest.heartbeat_at.getTime() < leaseMs) throw new SyncAlreadyRunningError(latest);
-        [resumeFrom] = await tx<SyncRun[]>`
-          UPDATE sync_runs SET state = 'failed', finished_at = ${now},
-            error = ${`interrupted: no progress since ${latest.heartbeat_at.toISOString()}`}
-          WHERE id = ${latest.id} AND account_id = ${scope.accountId} AND livemode = ${scope.livemode}
-          RETURNING ${runColumns(tx)}`;
-      }
-      const [run] = await tx<SyncRun[]>`
-        INSERT INTO sync_runs (account_id, livemode, phase, cursor, customers, invoices, pages, errors, resumed_from,
-                               started_at, heartbeat_at)
-        VALUES (${scope.accountId}, ${scope.livemode}, ${resumeFrom?.phase ?? 'customers'}, ${resumeFrom?.cursor ?? null},
-                ${resumeFrom?.customers ?? 0}, ${resumeFrom?.invoices ?? 0}, ${resumeFrom?.pages ?? 0},
-                ${resumeFrom?.errors ?? 0}, ${resumeFrom?.id ?? null}, ${now}, ${now})
-        RETURNING ${runColumns(tx)}`;
-      return run;
-    });
-  } catch (err) {
-    // Two starts at once with no earlier run to lock: the unique index lets one through.
-    if (isUniqueViolation(err)) {
-      const current = await latestSyncRun(sql, scope);
-      if (current?.state === 'running') throw new SyncAlreadyRunningError(current);
-    }
-    throw err;
-  }
-}
-
-const NEXT_PHASE: Record<SyncPhase, SyncPhase> = { customers: 'invoices', invoices: 'done', done: 'done' };
-
-class RunTakenOver extends Error {
-  constructor() {
-    super('the run was taken over by another process');
-  }
-}
-
-// ---- the engine --------------------------------------------------------------------------------
-
 /**
  * Executes a run stored by beginSyncRun until it succeeds or fails, and returns its final record.
  * Never throws for API or apply failures (they end the run failed); throws only when the database
@@ -263,7 +173,7 @@ export async function executeSyncRun(deps: BackfillDeps, run: SyncRun, opts: Bac
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
         // Counted in the database only: a prefetch may fail while the previous page is being saved.
-        const counted = await recordFailedAttempt(deps, current);
+        const counted = await recordFailedAttempt(deps.sql, current, deps.now());
         opts.onProgress?.(counted, null);
         if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err;
         const delay = backoffDelay(attempt, policy);
@@ -303,12 +213,12 @@ export async function executeSyncRun(deps: BackfillDeps, run: SyncRun, opts: Bac
       current = await savePage(deps, scope, current, page, apply);
       opts.onProgress?.(current, { hasMore: page.has_more });
     }
-    current = await finishRun(deps, current, 'succeeded', null);
+    current = await finishSyncRun(deps.sql, current, 'succeeded', null, deps.now());
     log.info({ customers: current.customers, invoices: current.invoices, pages: current.pages }, 'sync succeeded');
   } catch (err) {
     const message = opts.signal?.aborted ? `interrupted: ${describeError(opts.signal.reason)}` : describeError(err);
     log.error({ error: message }, 'sync failed');
-    current = await finishRun(deps, current, 'failed', message);
+    current = await finishSyncRun(deps.sql, current, 'failed', message, deps.now());
   }
   return current;
 }
@@ -340,65 +250,12 @@ async function savePage(
       if (object.object === 'customer') await apply.customer(tx, scope, object);
       else await apply.invoice(tx, scope, object);
     }
-    const [saved] = await tx<SyncRun[]>`
-      UPDATE sync_runs SET phase = ${phase}, cursor = ${cursor}, customers = ${customers}, invoices = ${invoices},
-        pages = ${run.pages + 1}, heartbeat_at = ${deps.now()}
-      WHERE id = ${run.id} AND account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND state = 'running'
-      RETURNING ${runColumns(tx)}`;
-    if (!saved) throw new RunTakenOver();
-    return saved;
+    return saveSyncPage(tx, scope, run, { phase, cursor, customers, invoices }, deps.now());
   });
-}
-
-async function recordFailedAttempt(deps: BackfillDeps, run: SyncRun): Promise<SyncRun> {
-  const [saved] = await deps.sql<SyncRun[]>`
-    UPDATE sync_runs SET errors = errors + 1, heartbeat_at = ${deps.now()}
-    WHERE id = ${run.id} AND account_id = ${run.account_id} AND livemode = ${run.livemode} AND state = 'running'
-    RETURNING ${runColumns(deps.sql)}`;
-  if (!saved) throw new RunTakenOver();
-  return saved;
-}
-
-async function finishRun(deps: BackfillDeps, run: SyncRun, state: SyncState, error: string | null): Promise<SyncRun> {
-  const now = deps.now();
-  const [saved] = await deps.sql<SyncRun[]>`
-    UPDATE sync_runs SET state = ${state}, error = ${error}, finished_at = ${now}, heartbeat_at = ${now}
-    WHERE id = ${run.id} AND account_id = ${run.account_id} AND livemode = ${run.livemode} AND state = 'running'
-    RETURNING ${runColumns(deps.sql)}`;
-  // Taken over by another process meanwhile: that one owns the outcome now.
-  return saved ?? (await latestSyncRun(deps.sql, { accountId: run.account_id, livemode: run.livemode })) ?? run;
 }
 
 /** Begins (or resumes) and executes a run for the scope. */
 export async function runBackfill(deps: BackfillDeps, scope: Scope, opts: BackfillOptions = {}): Promise<SyncRun> {
   const run = await beginSyncRun(deps.sql, scope, deps.now());
   return executeSyncRun(deps, run, opts);
-}
-
-// ---- background runs (POST /api/sync) ------------------------------------------------------------
-
-export interface SyncRunner {
-  /** stores a run and executes it in the background; resolves with the stored run */
-  start(scope: Scope): Promise<SyncRun>;
-  /** resolves when every background run of this runner has ended */
-  idle(): Promise<void>;
-}
-
-/** Background runs sharing one request limiter; a failing run is recorded and logged, never thrown. */
-export function createSyncRunner(deps: BackfillDeps, opts: Omit<BackfillOptions, 'limiter'> = {}): SyncRunner {
-  const limiter = createRequestLimiter(deps.config.SYNC_MAX_REQUESTS_PER_SECOND);
-  const inFlight = new Set<Promise<unknown>>();
-  return {
-    async start(scope) {
-      const run = await beginSyncRun(deps.sql, scope, deps.now());
-      const done: Promise<unknown> = executeSyncRun(deps, run, { ...opts, limiter })
-        .catch((err) => deps.logger.error({ err, sync_run: run.id }, 'sync run could not record its outcome'))
-        .finally(() => inFlight.delete(done));
-      inFlight.add(done);
-      return run;
-    },
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-  };
 }

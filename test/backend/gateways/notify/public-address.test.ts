@@ -1,5 +1,5 @@
 import type { LookupAddress } from 'node:dns';
-import { isPublicAddress, notifyUrlProblem, publicOnlyLookup, type Resolver } from '../../../backend/http-out/public-address.js';
+import { isPublicAddress, notifyUrlProblem, publicOnlyLookup, type Resolver } from '../../../../backend/gateways/notify/public-address.js';
 
 describe('isPublicAddress', () => {
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', '2a00:1450:4001:80b::200e'])('%s is public', (ip) => {

@@ -5,13 +5,12 @@ import type { Config } from '../../config.js';
 import { isAccountId } from '../../domain/accounts.js';
 import { ingestEvent } from '../../domain/events.js';
 import { paypalWebhookIds } from '../../domain/settings.js';
-import { ApiError, isDatabaseUnavailable } from '../../http/errors.js';
-import { router } from '../../http/openapi.js';
-import { ErrorSchema, json } from '../../http/schemas.js';
-import { createCertificateStore, type CertificateStoreOptions } from './certificates.js';
-import { parsePaypalEvent } from './parse-event.js';
-import { processPaypalEvent } from './process-event.js';
-import { readTransmission, VerificationError, verifyTransmission } from './verify.js';
+import { createCertificateStore, type CertificateStoreOptions } from '../../gateways/paypal/certificates.js';
+import { processPaypalEvent } from '../../gateways/paypal/process-event.js';
+import { readPaypalEvent } from '../../gateways/paypal/receive.js';
+import { readTransmission, VerificationError, verifyTransmission } from '../../gateways/paypal/verify.js';
+import { router } from '../openapi.js';
+import { ErrorSchema, json } from '../schemas.js';
 
 const ReceivedSchema = z
   .object({
@@ -66,34 +65,13 @@ export function paypalWebhookRoutes(config: Config, certOptions: Partial<Certifi
           maxSkewMinutes: deps.config.PAYPAL_MAX_CLOCK_SKEW_MINUTES,
         }));
       } catch (err) {
-        if (!(err instanceof VerificationError)) throw err;
-        log.warn({ reason: err.message }, 'paypal webhook refused');
-        throw new ApiError(401, 'invalid_signature', err.message);
+        if (err instanceof VerificationError) log.warn({ reason: err.message }, 'paypal webhook refused');
+        throw err;
       }
 
-      let payload: unknown;
-      try {
-        payload = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(rawBody));
-      } catch {
-        throw new ApiError(400, 'invalid_json', 'the webhook body is not valid JSON');
-      }
-      const event = parsePaypalEvent(payload);
-      const result = await ingestEvent(
-        deps.sql,
-        { accountId, livemode },
-        {
-          gateway: 'paypal',
-          event_id: event.envelope.id,
-          type: event.envelope.event_type,
-          object_id: event.object_id,
-          customer_id: event.customer_id,
-          occurred_at: event.envelope.create_time,
-          payload,
-        },
-        processPaypalEvent,
-        isDatabaseUnavailable,
-      );
-      if (result.error) log.error({ event_id: event.envelope.id, error: result.error }, 'paypal event stored, processing failed');
+      const { eventId, incoming } = readPaypalEvent(rawBody);
+      const result = await ingestEvent(deps.sql, { accountId, livemode }, incoming, processPaypalEvent);
+      if (result.error) log.error({ event_id: eventId, error: result.error }, 'paypal event stored, processing failed');
       return c.json({ received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed }, 200);
     },
   );

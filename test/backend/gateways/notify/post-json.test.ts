@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postJson } from '../../../backend/http-out/post-json.js';
+import { postJson } from '../../../../backend/gateways/notify/post-json.js';
 
 const servers: Server[] = [];
 async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; hits: () => number }> {

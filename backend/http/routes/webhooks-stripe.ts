@@ -1,0 +1,54 @@
+// POST /webhooks/stripe: raw body -> signature (every configured secret, for rotation) -> account
+// -> store and process in one transaction -> 200 only after commit.
+import { createRoute, z } from '@hono/zod-openapi';
+import { ingestEvent } from '../../domain/events.js';
+import { describeStripeEvent, processStripeEvent } from '../../gateways/stripe/process-event.js';
+import { stripeEventScope, verifyStripeWebhook } from '../../gateways/stripe/verify.js';
+import { ApiError } from '../errors.js';
+import { router } from '../openapi.js';
+import { ErrorSchema, json } from '../schemas.js';
+
+const Received = z
+  .object({ received: z.literal(true), duplicate: z.boolean(), processed: z.boolean() })
+  .openapi('WebhookReceived');
+
+const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
+const route = createRoute({
+  method: 'post',
+  path: '/webhooks/stripe',
+  tags: ['webhooks'],
+  summary: 'Stripe webhook endpoint',
+  description:
+    'Verifies the Stripe-Signature header over the raw body with STRIPE_WEBHOOK_SECRET (comma-separated for ' +
+    'rotation). The event belongs to event.account, else STRIPE_ACCOUNT_ID. Answers 200 only once the event is stored.',
+  security: [],
+  request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
+  responses: {
+    200: json(Received, 'Stored (or already stored)'),
+    400: error(
+      'Unreadable or unstorable body (bad JSON, lone surrogates, NUL, nesting over 64 levels, ids over 255 characters), ' +
+        'an account that is not an acct_ id, or no account to file the event under; nothing stored',
+    ),
+    401: error('Missing or invalid signature'),
+    413: error('Body over 1 MB'),
+    503: error('Webhook secret not configured, or database unavailable (Stripe retries)'),
+  },
+});
+
+export function stripeWebhookRoutes() {
+  const app = router();
+  app.openapi(route, async (c) => {
+    const { config, sql, now } = c.var.deps;
+    const secrets = config.STRIPE_WEBHOOK_SECRET ?? [];
+    if (secrets.length === 0) {
+      throw new ApiError(503, 'webhook_not_configured', 'STRIPE_WEBHOOK_SECRET is not configured');
+    }
+    const event = verifyStripeWebhook(await c.req.text(), c.req.header('stripe-signature'), secrets, now().getTime());
+    const scope = stripeEventScope(event, config.STRIPE_ACCOUNT_ID);
+    const result = await ingestEvent(sql, scope, describeStripeEvent(event), processStripeEvent);
+    if (result.error) c.var.log.warn({ event_id: event.id, type: event.type, error: result.error }, 'stripe event failed');
+    return c.json({ received: true as const, duplicate: result.duplicate, processed: result.processed }, 200);
+  });
+  return app;
+}
