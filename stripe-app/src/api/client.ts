@@ -7,6 +7,8 @@ import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type {
   ActionResult,
+  BulkActionRequest,
+  BulkActionResponse,
   EventDetailResponse,
   EventResponse,
   InvoiceDetailResponse,
@@ -24,6 +26,7 @@ import type {
   SyncRunResponse,
   SyncStatusResponse,
   TenantResponse,
+  TenantUpdate,
 } from './contract';
 
 export type * from './contract';
@@ -175,6 +178,13 @@ export function createApiClient(context: Context) {
     /** One key per confirmed action: a resent request (double click, network retry) acts once. */
     invoiceAction: (invoiceId: string, action: InvoiceAction, idempotencyKey = newIdempotencyKey()) =>
       request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {}, idempotencyKey }),
+    /**
+     * One action on up to 100 invoices: `dry_run: true` first (what would happen to each), then the
+     * apply with one key for the confirmed batch (each invoice gets its own key derived from it, so a
+     * resent request never acts twice).
+     */
+    bulkInvoiceAction: (body: BulkActionRequest, idempotencyKey = newIdempotencyKey()) =>
+      request<BulkActionResponse>('POST', '/invoices/bulk', { body, idempotencyKey }),
     createOneTimeInvoices: (body: OneTimeInvoiceRequest, idempotencyKey = newIdempotencyKey()) =>
       request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body, idempotencyKey }),
 
@@ -190,7 +200,8 @@ export function createApiClient(context: Context) {
     getTenant: (tenantId: string) => request<TenantResponse>('GET', `/tenants/${id(tenantId)}`),
     createTenant: (body: { name: string; external_ref?: string | null }) =>
       request<TenantResponse>('POST', '/tenants', { body }),
-    updateTenant: (tenantId: string, body: { name?: string; external_ref?: string | null }) =>
+    /** `reminder_steps`: the tenant's own escalation [{ days, tone }], or null for the account's. */
+    updateTenant: (tenantId: string, body: TenantUpdate) =>
       request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
     addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
       request<LinkCreatedResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),

@@ -4,11 +4,14 @@
 export type {
   LinkCreatedResponse,
   List,
+  ReminderStep,
   SettingsResponse,
   SettingsUpdate,
   TenantLinkResponse,
   TenantResponse,
+  TenantUpdate,
 } from '../../../backend/http/schemas';
+export type { BulkActionRequest, BulkActionResponse } from '../../../backend/http/bulk-schemas';
 export type {
   EventDetailResponse,
   EventResponse,

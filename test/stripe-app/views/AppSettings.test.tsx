@@ -17,6 +17,7 @@ const saved = (over: Partial<SettingsResponse> = {}): SettingsResponse => ({
   notify_url: null,
   past_due_grace_days: 3,
   reminder_steps: [1, 7],
+  daily_digest: false,
   notify_secret: 'nsec_abc',
   ...over,
 });
