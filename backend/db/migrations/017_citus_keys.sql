@@ -9,7 +9,9 @@
 -- account_id (tenants, tenant_links, invoices, payment_events, notifications, the gateway tables,
 -- sync_runs_one_running, reconcile_runs).
 
--- 1. The foreign keys that reference a key about to change.
+-- 1. The foreign keys that reference a key about to change. (bulk_action_results exists here only in
+--    a database that applied 018 before this file was added; see step 4.)
+ALTER TABLE IF EXISTS bulk_action_results DROP CONSTRAINT IF EXISTS bulk_action_results_invoice_id_fkey;
 ALTER TABLE tenant_links DROP CONSTRAINT tenant_links_tenant_id_fkey;
 ALTER TABLE invoices DROP CONSTRAINT invoices_tenant_id_fkey;
 ALTER TABLE payment_events DROP CONSTRAINT payment_events_tenant_id_fkey;
@@ -60,3 +62,17 @@ ALTER TABLE notification_attempts ADD CONSTRAINT notification_attempts_notificat
   FOREIGN KEY (account_id, notification_id) REFERENCES notifications (account_id, id) ON DELETE CASCADE;
 ALTER TABLE sync_runs ADD CONSTRAINT sync_runs_resumed_from_fkey
   FOREIGN KEY (account_id, resumed_from) REFERENCES sync_runs (account_id, id);
+
+-- 4. Migration 018 (numbered after this one, written before it) creates bulk_action_results with
+-- `REFERENCES invoices (id)`, which needs a unique key on invoices (id) alone. Until a migration
+-- after 019 makes that foreign key composite (and gives digests a key with account_id), invoices
+-- keeps this transitional unique index; a database that applied 018 first gets the same foreign
+-- key back, so every database is identical from here on.
+CREATE UNIQUE INDEX invoices_id_key ON invoices (id);
+DO $$
+BEGIN
+  IF to_regclass('public.bulk_action_results') IS NOT NULL THEN
+    ALTER TABLE bulk_action_results ADD CONSTRAINT bulk_action_results_invoice_id_fkey
+      FOREIGN KEY (invoice_id) REFERENCES invoices (id) ON DELETE CASCADE;
+  END IF;
+END $$;

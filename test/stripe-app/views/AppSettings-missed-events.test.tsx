@@ -20,6 +20,7 @@ const settings = (): SettingsResponse => ({
   notify_url: null,
   past_due_grace_days: 0,
   reminder_steps: [1],
+  daily_digest: false,
   notify_secret: 'nsec_abc',
 });
 const noImport = () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } });
