@@ -23,6 +23,7 @@ import { actionRoutes } from './http/routes/actions.js';
 import { bulkRoutes } from './http/routes/bulk.js';
 import { collectionsRoutes } from './http/routes/collections.js';
 import { exportRoutes } from './http/routes/exports.js';
+import { reconcileRoutes } from './http/routes/reconcile.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -70,6 +71,7 @@ export function createApp(deps: Deps) {
   app.route('/api', actionRoutes());
   app.route('/api', collectionsRoutes());
   app.route('/api', exports.api);
+  app.route('/api', reconcileRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',

@@ -59,6 +59,8 @@ const configSchema = z.object({
     ]),
   PAYPAL_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   PAST_DUE_SCHEDULE: z.string().min(1).default('0 6 * * *'),
+  // reconciliation of missed Stripe events for every installed account (cron, UTC): hourly
+  RECONCILE_SCHEDULE: z.string().min(1).default('0 * * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNC_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(20),
   // Lets notify_url reach loopback/private receivers (local development, tests); never in production.

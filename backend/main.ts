@@ -7,6 +7,7 @@ import { migrate, MigrationChecksumError } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { startReconcileSchedule } from './jobs/reconcile.js';
 
 async function main() {
   let config;
@@ -42,6 +43,7 @@ async function main() {
     { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
     { schedule: config.PAST_DUE_SCHEDULE },
   );
+  const reconcile = startReconcileSchedule(deps, { schedule: config.RECONCILE_SCHEDULE });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {
@@ -69,6 +71,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
       await scheduler.stop(); // lets a running scan finish before the pool closes
+      await reconcile.stop(); // interrupts a running pass at its next request
       await db.close();
       clearTimeout(force);
       logger.info('stopped');

@@ -208,8 +208,8 @@ export async function claimDueNotifications(sql: Sql, now: Date, scope: Scope | 
     WITH claimed AS (
       UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = ${new Date(now.getTime() + CLAIM_MS)},
         updated_at = now()
-      WHERE n.id IN (
-        SELECT id FROM notifications
+      WHERE (n.account_id, n.id) IN (
+        SELECT account_id, id FROM notifications
         WHERE status = 'pending' AND next_attempt_at <= ${now}
           ${scope ? sql`AND account_id = ${scope.accountId} AND livemode = ${scope.livemode}` : sql``}
         ORDER BY next_attempt_at, id

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
+import { eventsRoute } from './fake-stripe-events.js';
 import { invoiceLinesRoute } from './fake-stripe-lines.js';
 
 // ---- recorded requests -------------------------------------------------------------------------
@@ -357,6 +358,7 @@ export function pageOf(req: FakeRequest, items: Map<string, { id: string; create
 
 export const stripeRoutes: FakeRoute[] = [
   invoiceLinesRoute(),
+  eventsRoute(),
   {
     method: 'GET',
     path: '/v1/customers',

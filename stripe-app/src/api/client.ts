@@ -21,6 +21,8 @@ import type {
   OneTimeInvoiceRequest,
   OneTimeInvoiceResponse,
   PastDueResponse,
+  ReconcileListResponse,
+  ReconcileRunResponse,
   SettingsResponse,
   SettingsUpdate,
   StatsResponse,
@@ -225,6 +227,11 @@ export function createApiClient(context: Context) {
     /** the latest import, or { state: 'never_run' } before the first */
     syncStatus: () => request<SyncStatusResponse>('GET', '/sync'),
     startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
+
+    /** Reconciliation runs, newest first, and whether PayPal is reconciled. */
+    reconcileRuns: (params: PageParams = {}) => request<ReconcileListResponse>('GET', '/reconcile', { query: { ...params } }),
+    /** Starts a check of Stripe's event list for events the backend never received (runs in the background). */
+    startReconcile: () => request<ReconcileRunResponse>('POST', '/reconcile', { body: {} }),
   };
 }
 

@@ -30,3 +30,7 @@ export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
 export type { CollectionsResponse } from '../../../backend/http/routes/collections-schemas';
 export type { ExportLinkResponse, ExportRequest } from '../../../backend/http/routes/exports-schemas';
 export type { SyncRunResponse, SyncStatusResponse } from '../../../backend/http/sync-schemas';
+export type {
+  ReconcileListResponse,
+  ReconcileRunResponse,
+} from '../../../backend/http/routes/reconcile-schemas';

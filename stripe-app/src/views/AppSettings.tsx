@@ -1,6 +1,6 @@
 // settings: the account's settings for the current mode (live and test are kept apart), the
-// Stripe and PayPal webhook URLs to configure, and the Stripe import. Validation messages come from
-// the API's 400 answer, shown beside the field they name.
+// Stripe and PayPal webhook URLs to configure, the Stripe import and the check for missed events.
+// Validation messages come from the API's 400 answer, shown beside the field they name.
 import { useEffect, useState } from 'react';
 import { Banner, Box, SettingsView, Switch, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
@@ -8,6 +8,7 @@ import { ApiError, type SettingsResponse, type SettingsUpdate } from '../api/cli
 import { useApiClient, useRequest } from '../api/hooks';
 import { ErrorBanner, Loading, errorText } from '../components/states';
 import { webhookUrls } from '../components/FirstRun';
+import { MissedEvents } from '../components/MissedEvents';
 import { StripeImport } from '../components/StripeImport';
 
 type Form = {
@@ -197,6 +198,7 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
             <Box css={{ color: 'secondary' }}>Loads existing Stripe customers&apos; invoices into the ledger.</Box>
             <StripeImport api={api} locale={userContext.locale} />
           </Box>
+          <MissedEvents api={api} locale={userContext.locale} />
         </Box>
       )}
     </SettingsView>

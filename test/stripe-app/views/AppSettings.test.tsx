@@ -155,7 +155,12 @@ describe('AppSettings', () => {
   });
 
   test('before any import: no error, "No import has run yet"', async () => {
-    fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => ({ state: 'never_run' }) });
+    fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => ({ state: 'never_run' }),
+      // no reconciliation yet either (the missed-events section)
+      'GET /api/reconcile': () => ({ data: [], next_cursor: null, paypal: { reconciled: false, note: 'not reconciled (no PayPal API credentials)' } }),
+    });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);
     expect(seen(wrapper)).toContain('No import has run yet.');
