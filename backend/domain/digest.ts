@@ -210,8 +210,8 @@ export async function claimPendingDigests(sql: Sql, now: Date, scope: Scope | nu
   return sql<ClaimedDigest[]>`
     WITH claimed AS (
       UPDATE digests d SET attempts = d.attempts + 1, next_attempt_at = ${new Date(now.getTime() + claimMs)}, updated_at = now()
-      WHERE d.id IN (
-        SELECT id FROM digests
+      WHERE (d.account_id, d.id) IN (
+        SELECT account_id, id FROM digests
         WHERE status = 'pending' AND next_attempt_at <= ${now}
           ${scope ? sql`AND account_id = ${scope.accountId} AND livemode = ${scope.livemode}` : sql``}
         ORDER BY next_attempt_at, id

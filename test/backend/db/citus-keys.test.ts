@@ -5,21 +5,6 @@ import { testSql } from '../../support/app-harness.js';
 
 const sql = testSql();
 
-// Known and temporary: migration 018 (numbered after 017, written before it) references invoices (id)
-// alone and gives digests a key without account_id, so 017 keeps a unique index on invoices (id) for
-// it. A migration after 019 fixes all three; each must then leave this list (the tests say so).
-const PENDING_AFTER_018 = new Set([
-  'digests (id)',
-  'invoices.invoices_id_key (id)',
-  'bulk_action_results.bulk_action_results_invoice_id_fkey (invoice_id) -> invoices (id)',
-]);
-
-/** Splits violations into unexpected ones and the known pending ones (asserted exactly). */
-function expectOnlyPending(violations: string[], pendingOfThisKind: string[]) {
-  expect(violations.filter((v) => !PENDING_AFTER_018.has(v))).toEqual([]);
-  expect(violations.filter((v) => PENDING_AFTER_018.has(v)).sort()).toEqual([...pendingOfThisKind].sort());
-}
-
 interface KeyRow {
   table: string;
   name: string;
@@ -89,7 +74,7 @@ describe('Citus distribution rule (every key of account data includes account_id
     const missing = tables.filter((t) => !primary.has(t));
     expect(missing, 'tables without a primary key').toEqual([]);
     const without = [...primary].filter(([, cols]) => !cols.includes('account_id')).map(([t, cols]) => `${t} (${cols})`);
-    expectOnlyPending(without, ['digests (id)']);
+    expect(without, 'primary keys without account_id').toEqual([]);
   });
 
   it('every unique constraint and unique index of an account table includes account_id', async () => {
@@ -99,7 +84,7 @@ describe('Citus distribution rule (every key of account data includes account_id
       expect.arrayContaining(['payment_events_account_id_gateway_event_id_key', 'sync_runs_one_running', 'reconcile_runs_one_running']),
     );
     const without = unique.filter((k) => !k.columns.includes('account_id')).map((k) => `${k.table}.${k.name} (${k.columns})`);
-    expectOnlyPending(without, ['invoices.invoices_id_key (id)']);
+    expect(without, 'unique keys without account_id').toEqual([]);
   });
 
   it('every foreign key between account tables matches account_id to account_id', async () => {
@@ -116,7 +101,7 @@ describe('Citus distribution rule (every key of account data includes account_id
         return i < 0 || k.ref_columns?.[i] !== 'account_id';
       })
       .map((k) => `${k.table}.${k.name} (${k.columns}) -> ${k.ref_table} (${k.ref_columns})`);
-    expectOnlyPending(wrong, ['bulk_action_results.bulk_action_results_invoice_id_fkey (invoice_id) -> invoices (id)']);
+    expect(wrong, 'foreign keys not matching account_id').toEqual([]);
   });
 
   it('a composite SET NULL keeps the row and its account: deleting a tenant unlinks its invoices', async () => {
