@@ -3,16 +3,12 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
-import type { DisplayStatus, InvoiceStatus } from './invoices.js';
-
-export type InvoiceStatusFilter = InvoiceStatus | 'past_due' | 'failed';
+import type { DisplayStatus, InvoiceStatus, InvoiceStatusFilter } from './invoices.js';
 import { decodeCursor, page } from './pagination.js';
 import { dashboardUrl, pastDueRule, scopeGraceDays, type InvoiceState } from './past-due-rule.js';
 import { containsPattern, isUuid } from './query-input.js';
 import type { Gateway } from './tenants.js';
 import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js';
-
-/** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
 
 /**
  * The text the trigram index of migration 008 covers. Whatever one of the three fields contains,

@@ -11,7 +11,7 @@ import type { Deps } from '../env.js';
 import { notFound } from '../../domain/errors.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
-import { ErrorSchema, errorResponses, json } from '../schemas.js';
+import { errorResponse, errorResponses, json } from '../schemas.js';
 import { SyncRunSchema, type SyncRunResponse } from '../sync-schemas.js';
 
 export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
@@ -28,8 +28,6 @@ export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
     finished_at: run.finished_at?.toISOString() ?? null,
   };
 }
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function syncRoutes() {
   const app = router();
