@@ -86,6 +86,15 @@ export const TenantLinkSchema = z
   .object({ id: z.string(), gateway: GatewaySchema, external_id: z.string(), created_at: timestamp })
   .openapi('TenantLink');
 
+/** POST /api/tenants/:id/links: the link, and whether the identity was checked with the gateway. */
+export const LinkCreatedSchema = TenantLinkSchema.extend({
+  checked: z.boolean().openapi({ description: 'true when the Stripe customer was found through the Stripe API' }),
+  unchecked_reason: z
+    .string()
+    .nullable()
+    .openapi({ description: 'why the identity could not be checked (no Stripe key for the mode; PayPal ids)' }),
+}).openapi('LinkCreated');
+
 export const TenantSchema = z
   .object({
     id: z.string(),
@@ -141,4 +150,5 @@ export type SettingsResponse = z.infer<typeof SettingsSchema>;
 export type SettingsUpdate = z.input<typeof SettingsUpdateSchema>;
 export type TenantResponse = z.infer<typeof TenantSchema>;
 export type TenantLinkResponse = z.infer<typeof TenantLinkSchema>;
+export type LinkCreatedResponse = z.infer<typeof LinkCreatedSchema>;
 export type List<T> = { data: T[]; next_cursor: string | null };

@@ -29,3 +29,12 @@ export const SyncRunSchema = z
   .openapi('SyncRun');
 
 export type SyncRunResponse = z.infer<typeof SyncRunSchema>;
+
+/** GET /api/sync before the account's first run in this mode: nothing imported yet. */
+export const SyncNeverRunSchema = z
+  .object({ state: z.literal('never_run') })
+  .openapi('SyncNeverRun', { description: 'no backfill has run for this account and mode yet' });
+
+export const SyncStatusSchema = z.union([SyncRunSchema, SyncNeverRunSchema]).openapi('SyncStatus');
+
+export type SyncStatusResponse = z.infer<typeof SyncStatusSchema>;

@@ -69,3 +69,61 @@ export function formatMonth(month: string, locale: string): string {
     new Date(Date.UTC(y, m - 1, 1)),
   );
 }
+
+// --- labels a person reads -----------------------------------------------------------------------
+
+interface Labelled {
+  gateway: string;
+  external_id: string;
+  number: string | null;
+  status: string;
+  tenant: { name: string } | null;
+  created_at: string;
+}
+
+const OUTSTANDING = /^(.+):outstanding(?::(\d+))?$/;
+
+/**
+ * What names an invoice in a row or a heading: its number; a PayPal subscription's outstanding
+ * balance (ledger id `I-…:outstanding[:cycle]`) as such; a draft (no number yet) by tenant and
+ * date — never a bare gateway id.
+ */
+export function invoiceLabel(inv: Labelled, locale: string): string {
+  if (inv.number) return inv.number;
+  const outstanding = inv.gateway === 'paypal' ? OUTSTANDING.exec(inv.external_id) : null;
+  if (outstanding) return `PayPal subscription balance · ${outstanding[1]}`;
+  const who = inv.tenant?.name ?? 'Unassigned';
+  const when = formatDate(inv.created_at, locale);
+  if (inv.status === 'draft') return `Draft · ${who} · ${when}`;
+  return `${inv.gateway === 'paypal' ? 'PayPal invoice' : 'Invoice'} · ${who} · ${when}`;
+}
+
+/**
+ * Who made a history entry: `user:<id>` is "you" for the signed-in user and "an admin" for
+ * another; `event:<id>` is an event of the invoice's gateway; `job:<name>` a scheduled job.
+ */
+export function historySource(source: string, ctx: { gateway: string; userId: string | null | undefined }): string {
+  const colon = source.indexOf(':');
+  const kind = colon < 0 ? source : source.slice(0, colon);
+  const what = colon < 0 ? '' : source.slice(colon + 1);
+  if (kind === 'user') return ctx.userId && what === ctx.userId ? 'you' : 'an admin';
+  if (kind === 'event') return ctx.gateway === 'paypal' ? 'PayPal event' : 'Stripe event';
+  if (kind === 'job') {
+    if (what === 'past-due-scan') return 'daily scan';
+    if (what === 'backfill') return 'import from Stripe';
+    return 'scheduled job';
+  }
+  return 'the app';
+}
+
+/** "Sep 1 – Sep 30, 2026" for a line's period (either end may be missing). */
+export function formatPeriod(start: string | null | undefined, end: string | null | undefined, locale: string): string {
+  if (!start && !end) return '—';
+  if (!start || !end) return formatDate(start ?? end, locale);
+  try {
+    const f = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+    return f.formatRange(new Date(start), new Date(end));
+  } catch {
+    return `${formatDate(start, locale)} – ${formatDate(end, locale)}`;
+  }
+}

@@ -53,6 +53,8 @@ describe('a running service', () => {
     const account = newAccountId();
     const api = client(account);
     const tenant = (await api('POST', '/api/tenants', { name: 'Northwind' })).body;
+    // the service has a Stripe key, so linking asks Stripe whether the customer exists
+    fake.seedCustomers(account, [makeCustomer({ id: 'cus_northwind' })]);
     expect((await api('POST', `/api/tenants/${tenant.id}/links`, { gateway: 'stripe', external_id: 'cus_northwind' })).status).toBe(201);
 
     const invoice = makeInvoice({ customer: 'cus_northwind', status: 'paid', total: 12_345, currency: 'eur' });

@@ -70,9 +70,9 @@ describe('the app in a browser, with demo data', () => {
     const shown = await numbersChangedFrom(page, before);
     const expected = await allInvoices(stack, 'status=past_due');
     expect(expected.length).toBeGreaterThanOrEqual(8);
-    // a PayPal subscription's unpaid balance has no number: it is named as such, not by its ledger id
+    // a PayPal subscription's unpaid balance has no number: it is named as such, never by its ledger id (issue 13)
     const label = (i: { number: string | null; external_id: string }) =>
-      i.number ?? (i.external_id.endsWith(':outstanding') ? 'PayPal outstanding balance' : i.external_id);
+      i.number ?? (i.external_id.includes(':outstanding') ? `PayPal subscription balance · ${i.external_id.split(':')[0]}` : i.external_id);
     expect(shown.sort()).toEqual(expected.map(label).sort());
     expect(shown.some((n) => n.includes(':outstanding'))).toBe(false);
     // past due includes failed payments, which wear their own badge

@@ -1,4 +1,4 @@
-import { currencyDigits, formatMoney, parseAmount } from '../../stripe-app/src/format';
+import { currencyDigits, formatMoney, formatPeriod, historySource, invoiceLabel, parseAmount } from '../../stripe-app/src/format';
 import { rangeToFilter } from '../../stripe-app/src/date-range';
 
 describe('money', () => {
@@ -46,5 +46,45 @@ describe('date range filter', () => {
     expect(rangeToFilter('last12Months', now)).toEqual({ from: new Date(2025, 4, 16).toISOString(), to: new Date(2026, 4, 16).toISOString() });
     expect(rangeToFilter('allTime', now)).toEqual({});
     expect(rangeToFilter(undefined, now)).toEqual({});
+  });
+});
+
+describe('labels a person reads', () => {
+  const base = { gateway: 'stripe', number: null, status: 'open', tenant: { name: 'Northwind' }, created_at: '2026-03-08T12:00:00.000Z' };
+
+  test('an invoice with a number is named by it', () => {
+    expect(invoiceLabel({ ...base, number: 'ACME-0007', external_id: 'in_1Abc' }, 'en-US')).toBe('ACME-0007');
+  });
+
+  test('a draft (no number yet) by tenant and date, never its in_… id', () => {
+    const label = invoiceLabel({ ...base, status: 'draft', external_id: 'in_DemoNorthwind08' }, 'en-US');
+    expect(label).toBe('Draft · Northwind · Mar 8, 2026');
+    expect(invoiceLabel({ ...base, status: 'draft', tenant: null, external_id: 'in_X' }, 'en-US')).toBe('Draft · Unassigned · Mar 8, 2026');
+  });
+
+  test('a PayPal outstanding balance as such, with the subscription id', () => {
+    const pp = { ...base, gateway: 'paypal' };
+    expect(invoiceLabel({ ...pp, external_id: 'I-DEMOZEPHYR0001:outstanding' }, 'en-US')).toBe('PayPal subscription balance · I-DEMOZEPHYR0001');
+    expect(invoiceLabel({ ...pp, external_id: 'I-DEMOZEPHYR0001:outstanding:2' }, 'en-US')).toBe('PayPal subscription balance · I-DEMOZEPHYR0001');
+    expect(invoiceLabel({ ...pp, external_id: 'INV2-ABCD' }, 'en-US')).toBe('PayPal invoice · Northwind · Mar 8, 2026');
+  });
+
+  test('history sources: you, an admin, daily scan, Stripe/PayPal event', () => {
+    const me = { gateway: 'stripe', userId: 'usr_preview_admin' };
+    expect(historySource('user:usr_preview_admin', me)).toBe('you');
+    expect(historySource('user:usr_other', me)).toBe('an admin');
+    expect(historySource('user:usr_preview_admin', { ...me, userId: null })).toBe('an admin');
+    expect(historySource('job:past-due-scan', me)).toBe('daily scan');
+    expect(historySource('job:backfill', me)).toBe('import from Stripe');
+    expect(historySource('event:evt_1Abc', me)).toBe('Stripe event');
+    expect(historySource('event:WH-1AB', { ...me, gateway: 'paypal' })).toBe('PayPal event');
+    for (const s of ['user:usr_preview_admin', 'user:usr_x', 'event:evt_1', 'job:other']) {
+      expect(historySource(s, me)).not.toMatch(/usr_|evt_/);
+    }
+  });
+
+  test('a line period as a range', () => {
+    expect(formatPeriod('2026-09-01T00:00:00.000Z', '2026-09-30T00:00:00.000Z', 'en-US')).toMatch(/^Sep 1\s–\s30, 2026$/);
+    expect(formatPeriod(null, null, 'en-US')).toBe('—');
   });
 });

@@ -111,6 +111,16 @@ export function tenant(over: Partial<TenantResponse> = {}): TenantResponse {
   };
 }
 
+/**
+ * The badge the backend derives (backend/domain/past-due-rule.ts): an open invoice is past_due when
+ * past due, else its status. A failed payment cannot be told from these fields: tests pass `state: 'failed'`.
+ */
+function stateOf(over: Partial<InvoiceResponse>): InvoiceResponse['state'] {
+  if (over.state) return over.state;
+  const status = over.status ?? 'open';
+  return status === 'open' && over.past_due ? 'past_due' : status;
+}
+
 export function invoice(over: Partial<InvoiceResponse> = {}): InvoiceResponse {
   return {
     id: '22222222-2222-4222-8222-222222222222',
@@ -127,7 +137,7 @@ export function invoice(over: Partial<InvoiceResponse> = {}): InvoiceResponse {
     amount_remaining: 123456,
     amount_refunded: 0,
     status: 'open',
-    state: over.past_due ? 'past_due' : 'open',
+    state: stateOf(over),
     past_due: false,
     days_past_due: 0,
     due_date: '2026-03-01T00:00:00.000Z',
@@ -142,6 +152,7 @@ export function invoice(over: Partial<InvoiceResponse> = {}): InvoiceResponse {
 export function invoiceDetail(over: Partial<InvoiceDetailResponse> = {}): InvoiceDetailResponse {
   return {
     ...invoice(),
+    state: stateOf(over),
     subscription_id: null,
     collection_method: 'charge_automatically',
     attempt_count: 1,

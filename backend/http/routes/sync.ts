@@ -8,11 +8,10 @@ import type { StripeMode } from '../../config.js';
 import { requireStripe } from '../../gateways/errors.js';
 import { modeOf, stripeFor } from '../../gateways/stripe/api-client.js';
 import type { Deps } from '../env.js';
-import { notFound } from '../../domain/errors.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { errorResponse, errorResponses, json } from '../schemas.js';
-import { SyncRunSchema, type SyncRunResponse } from '../sync-schemas.js';
+import { SyncRunSchema, SyncStatusSchema, type SyncRunResponse, type SyncStatusResponse } from '../sync-schemas.js';
 
 export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
   return {
@@ -72,13 +71,15 @@ export function syncRoutes() {
       method: 'get',
       path: '/sync',
       tags: ['sync'],
-      description: "The latest backfill run of the account and mode: state, phase, counts and error. 404 before the first run.",
-      responses: { 200: json(SyncRunSchema), ...errorResponses },
+      description:
+        'The latest backfill run of the account and mode: state, phase, counts and error; ' +
+        '`{ "state": "never_run" }` before the first run (the settings page asks on every load).',
+      responses: { 200: json(SyncStatusSchema), ...errorResponses },
     }),
     async (c) => {
       const run = await latestSyncRun(c.var.deps.sql, scopeOf(c));
-      if (!run) throw notFound('sync run');
-      return c.json(toSyncRunResponse(run), 200);
+      const body: SyncStatusResponse = run ? toSyncRunResponse(run) : { state: 'never_run' };
+      return c.json(body, 200);
     },
   );
 

@@ -8,14 +8,18 @@ import {
   removeLink,
   updateTenant,
 } from '../../domain/tenants.js';
+import { stripeFor } from '../../gateways/stripe/api-client.js';
+import { checkStripeCustomer } from '../../gateways/stripe/customer-check.js';
+import { toStripeApiError } from '../../gateways/errors.js';
+import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import {
   errorResponses,
   json,
   LinkCreateSchema,
+  LinkCreatedSchema,
   listOf,
   TenantCreateSchema,
-  TenantLinkSchema,
   TenantListQuery,
   TenantSchema,
   TenantUpdateSchema,
@@ -96,12 +100,51 @@ export function tenantRoutes() {
       method: 'post',
       path: '/tenants/{id}/links',
       tags: ['tenants'],
-      description: 'Links a gateway identity; its existing invoices and events move to the tenant.',
+      description:
+        'Links a gateway identity; its existing invoices and events move to the tenant. A Stripe customer is ' +
+        'first looked up through the Stripe API when the backend has a key for the mode (400 customer_not_found ' +
+        'if Stripe does not know it); without one the link is stored unchecked and `unchecked_reason` says so.',
       request: { params: TenantParams, ...body(LinkCreateSchema) },
-      responses: { 201: json(TenantLinkSchema, 'Linked'), ...errorResponses, ...conflictResponse },
+      responses: { 201: json(LinkCreatedSchema, 'Linked'), ...errorResponses, ...conflictResponse },
     }),
-    async (c) =>
-      c.json(await addLink(c.var.deps.sql, scopeOf(c), c.req.valid('param').id, c.req.valid('json')), 201),
+    async (c) => {
+      const { deps, caller } = c.var;
+      const scope = scopeOf(c);
+      const tenantId = c.req.valid('param').id;
+      const link = c.req.valid('json');
+      const mode = scope.livemode ? 'live' : 'test';
+      // an unknown tenant answers 404 before anything is asked of Stripe
+      await getTenant(deps.sql, scope, tenantId);
+      let checked = false;
+      let unchecked_reason: string | null = 'PayPal identities are not checked';
+      if (link.gateway === 'stripe') {
+        const stripe = stripeFor(deps.stripe, scope.livemode);
+        if (stripe) {
+          const stripeAccount = caller.accountId === deps.config.STRIPE_ACCOUNT_ID ? null : caller.accountId;
+          let found;
+          try {
+            found = await checkStripeCustomer(stripe, link.external_id, stripeAccount);
+          } catch (err) {
+            throw toStripeApiError(err);
+          }
+          if (found !== 'exists') {
+            throw new ApiError(
+              400,
+              'customer_not_found',
+              found === 'deleted'
+                ? `Stripe customer ${link.external_id} was deleted in ${mode} mode; nothing was linked`
+                : `Stripe has no customer ${link.external_id} in ${mode} mode; nothing was linked`,
+            );
+          }
+          checked = true;
+          unchecked_reason = null;
+        } else {
+          unchecked_reason = `the backend has no Stripe key for ${mode} mode, so the customer could not be checked`;
+        }
+      }
+      const created = await addLink(deps.sql, scope, tenantId, link);
+      return c.json({ ...created, checked, unchecked_reason }, 201);
+    },
   );
 
   app.openapi(

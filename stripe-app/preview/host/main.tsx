@@ -212,7 +212,10 @@ function App({ config }: { config: PreviewConfig }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [log, setLog] = useState<{ at: string; call: string; detail: string }[]>([]);
   const [generation, setGeneration] = useState(0);
-  const choices = useObjectChoices(config, state.mode, generation);
+  // refreshDashboardData refreshes the Dashboard's own data around the app (here: the object
+  // pickers), never the app's view: the Dashboard keeps the app's frame and its state.
+  const [dashboardData, setDashboardData] = useState(0);
+  const choices = useObjectChoices(config, state.mode, generation + dashboardData);
   const byViewport = useMemo(() => new Map(config.views.map((v) => [v.viewport, v])), [config]);
 
   const go = useCallback((next: Partial<HostState>) => {
@@ -257,7 +260,7 @@ function App({ config }: { config: PreviewConfig }) {
         updateToast: (t) => setToasts((list) => list.map((x) => (x.id === t.id ? t : x))),
         dismissToast: (id) => handlers.current.dismiss(id),
         navigate: (route) => handlers.current.navigate(route),
-        refresh: () => setGeneration((g) => g + 1),
+        refresh: () => setDashboardData((g) => g + 1),
         log: (call, detail) =>
           setLog((l) => [...l.slice(-199), { at: new Date().toLocaleTimeString(), call, detail: JSON.stringify(detail) ?? '' }]),
       }),

@@ -11,6 +11,7 @@ import type {
   EventResponse,
   InvoiceDetailResponse,
   InvoiceResponse,
+  LinkCreatedResponse,
   List,
   OneTimeInvoiceRequest,
   OneTimeInvoiceResponse,
@@ -19,7 +20,7 @@ import type {
   SettingsUpdate,
   StatsResponse,
   SyncRunResponse,
-  TenantLinkResponse,
+  SyncStatusResponse,
   TenantResponse,
 } from './contract';
 
@@ -156,6 +157,9 @@ export function createApiClient(context: Context) {
   const id = encodeURIComponent;
 
   return {
+    /** the signed-in Dashboard user (history entries of this user read "you") */
+    userId: userContext.id ?? null,
+
     stats: (filters: StatsFilters = {}) => request<StatsResponse>('GET', '/stats', { query: { ...filters } }),
 
     listInvoices: (filters: InvoiceFilters & PageParams = {}) =>
@@ -187,7 +191,7 @@ export function createApiClient(context: Context) {
     updateTenant: (tenantId: string, body: { name?: string; external_ref?: string | null }) =>
       request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
     addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
-      request<TenantLinkResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
+      request<LinkCreatedResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
     removeLink: (tenantId: string, linkId: string) =>
       request<void>('DELETE', `/tenants/${id(tenantId)}/links/${id(linkId)}`),
     /** The tenant linked to a gateway identity (e.g. a Stripe customer), or null. */
@@ -199,7 +203,8 @@ export function createApiClient(context: Context) {
     getSettings: () => request<SettingsResponse>('GET', '/settings'),
     updateSettings: (body: SettingsUpdate) => request<SettingsResponse>('PUT', '/settings', { body }),
 
-    syncStatus: () => request<SyncRunResponse | null>('GET', '/sync'),
+    /** the latest import, or { state: 'never_run' } before the first */
+    syncStatus: () => request<SyncStatusResponse>('GET', '/sync'),
     startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
   };
 }

@@ -2,6 +2,7 @@
 // check. The only file of the app that reaches into backend/ (the upload bundle replaces it with a
 // snapshot of these types; see stripe-app/scripts/bundle.ts).
 export type {
+  LinkCreatedResponse,
   List,
   SettingsResponse,
   SettingsUpdate,
@@ -23,4 +24,4 @@ export type {
   OneTimeInvoiceResponse,
 } from '../../../backend/http/action-schemas';
 export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
-export type { SyncRunResponse } from '../../../backend/http/sync-schemas';
+export type { SyncRunResponse, SyncStatusResponse } from '../../../backend/http/sync-schemas';

@@ -10,7 +10,7 @@ import { GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner, Loading } from './states';
-import { StatusBadge, StatusLegend, eventStatusKey } from './status';
+import { EVENT_STATUSES, StatusBadge, StatusLegend, eventStatusKey } from './status';
 import { EVENT_COLUMNS, eventRows } from './tables';
 
 export function EventsTab({
@@ -61,7 +61,7 @@ export function EventsTab({
         onRowClick={(item) => setOpen(String(item.id))}
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
-      <StatusLegend statuses={['processed', 'ignored', 'failed']} />
+      <StatusLegend statuses={EVENT_STATUSES} />
       <FocusView
         title="Payment event"
         shown={open !== null}
@@ -73,13 +73,24 @@ export function EventsTab({
           onChanged();
         }}
       >
-        {open ? <EventPanel api={api} eventId={open} locale={locale} /> : <Box>{''}</Box>}
+        {open ? <EventPanel api={api} eventId={open} locale={locale} onChanged={onChanged} /> : <Box>{''}</Box>}
       </FocusView>
     </Box>
   );
 }
 
-export function EventPanel({ api, eventId, locale }: { api: ApiClient; eventId: string; locale: string }) {
+export function EventPanel({
+  api,
+  eventId,
+  locale,
+  onChanged,
+}: {
+  api: ApiClient;
+  eventId: string;
+  locale: string;
+  /** an action on the event's invoice changed the ledger */
+  onChanged?: () => void;
+}) {
   const event = useRequest(() => api.getEvent(eventId), [api, eventId]);
   if (event.error) return <ErrorBanner title="Could not load the event" error={event.error} onRetry={event.reload} />;
   if (!event.data) return <Loading label="Loading event…" />;
@@ -108,7 +119,7 @@ export function EventPanel({ api, eventId, locale }: { api: ApiClient; eventId: 
       </Accordion>
       <Divider />
       {e.invoice ? (
-        <InvoicePanel api={api} invoiceId={e.invoice.id} locale={locale} />
+        <InvoicePanel api={api} invoiceId={e.invoice.id} locale={locale} onChanged={onChanged} />
       ) : (
         <Empty>This event is not linked to an invoice.</Empty>
       )}

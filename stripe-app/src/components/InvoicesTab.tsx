@@ -1,38 +1,40 @@
 // Invoices tab: the page's tenant and date scope plus the tab's own filters (status, gateway,
 // search), a cursor-paginated DataTable, the status legend, Retry for failed payments from the
-// list, and the invoice's details on row click. The list is re-read after every action and when
-// the details close, and the page is told so it re-reads its cards.
+// list, and the invoice's details on row click; with no invoices at all and no filters, the
+// first-run state (webhook URLs, import from Stripe) instead. The list is re-read after every
+// action (retry, an action in the panel, a finished import), and the page is told so it re-reads
+// its cards.
 import { useState } from 'react';
 import { Box, DataTable, FocusView, Select, TextField } from '@stripe/ui-extension-sdk/ui';
-import { showToast, useRefreshDashboardData } from '@stripe/ui-extension-sdk/utils';
-import type { ApiClient, Gateway, InvoiceResponse, InvoiceStatusFilter } from '../api/client';
+import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
+import { showToast } from '@stripe/ui-extension-sdk/utils';
+import type { ActionResult, ApiClient, Gateway, InvoiceStatusFilter } from '../api/client';
 import { usePagedList } from '../api/hooks';
+import { toastText, useAction } from '../api/use-action';
+import { invoiceLabel } from '../format';
 import { useReloadOn, type PageScope } from './FilterBar';
 import { GatewayFilter } from './filters';
+import { FirstRun } from './FirstRun';
 import { InvoicePanel } from './InvoicePanel';
 import { ErrorBanner } from './states';
-import { StatusLegend } from './status';
-import { INVOICE_COLUMNS, INVOICE_STATES, canRetry, invoiceLabel, invoiceRows, type InvoiceItem } from './tables';
+import { INVOICE_STATES, StatusLegend } from './status';
+import { INVOICE_COLUMNS, canRetry, invoiceRows } from './tables';
 
 export const PAGE_SIZE = 25;
 
-/** The Dashboard refuses toasts over 30 characters (Stripe's full-page example truncates likewise). */
-const toastText = (m: string) => (m.length <= 30 ? m : `${m.slice(0, 29)}…`);
-
-/** Invoice meanings where the shared legend's wording is about events or predates the Failed state. */
-export const INVOICE_MEANINGS: Record<string, string> = {
-  past_due: 'open after its due date (plus grace days)',
-  failed: 'payment attempted but did not go through; retry it from the list',
-};
-
 export function InvoicesTab({
   api,
+  environment,
+  accountId,
   locale,
   scope,
   onChanged,
   version = 0,
 }: {
   api: ApiClient;
+  /** for the first-run state's webhook URLs */
+  environment: ExtensionContextValue['environment'];
+  accountId: string;
   locale: string;
   scope: PageScope;
   /** something the page shows elsewhere (cards, chart) may have changed */
@@ -44,8 +46,7 @@ export function InvoicesTab({
   const [gateway, setGateway] = useState('');
   const [q, setQ] = useState('');
   const [open, setOpen] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<{ title: string; error: Error } | null>(null);
-  const refreshDashboard = useRefreshDashboardData();
+  const action = useAction();
 
   const filters = {
     ...scope,
@@ -55,14 +56,15 @@ export function InvoicesTab({
   };
   const list = usePagedList((cursor) => api.listInvoices({ ...filters, limit: PAGE_SIZE, cursor }), [api, filters]);
   useReloadOn(version, list.reload);
-  const items = list.items as (InvoiceResponse & InvoiceItem)[];
   const refresh = () => {
     list.reload();
     onChanged();
   };
+  const unfiltered = !scope.tenant_id && !scope.from && !scope.to && !filters.status && !filters.gateway && !filters.q;
+  const firstRun = unfiltered && !list.loading && !list.error && list.page === 1 && list.items.length === 0;
 
   const retry = async (id: string) => {
-    const inv = items.find((i) => i.id === id);
+    const inv = list.items.find((i) => i.id === id);
     if (!inv) return;
     const name = invoiceLabel(inv, locale);
     if (!canRetry(inv)) {
@@ -70,21 +72,15 @@ export function InvoicesTab({
       await showToast(toastText(`${name}: nothing to retry`), { type: 'caution' });
       return;
     }
-    setActionError(null);
-    const toast = await showToast(toastText(`Retrying ${name}…`), { type: 'pending' });
-    try {
-      const { invoice: updated } = await api.invoiceAction(inv.id, 'retry');
-      toast.update(toastText(updated.status === 'paid' ? `${name} paid` : `${name} still unpaid`), {
-        type: updated.status === 'paid' ? 'success' : 'caution',
-      });
-      // Stripe's own pages show the same invoice: let the Dashboard re-read it too
-      await refreshDashboard();
-    } catch (err) {
-      toast.update('Retry failed', { type: 'caution' });
-      setActionError({ title: `Could not retry ${name}`, error: err as Error });
-    } finally {
-      refresh();
-    }
+    const paid = (r: ActionResult) => r.invoice.status === 'paid';
+    const outcome = await action.run(() => api.invoiceAction(inv.id, 'retry'), {
+      success: (r) => (paid(r) ? `${name} paid` : `${name} still unpaid`),
+      successType: (r) => (paid(r) ? 'success' : 'caution'),
+      failure: `Could not retry ${name}`,
+      reload: refresh,
+    });
+    // a refused payment is recorded on the invoice too: re-read it either way
+    if (!outcome.ok) refresh();
   };
 
   return (
@@ -104,32 +100,28 @@ export function InvoicesTab({
         <TextField label="Search" placeholder="Number, invoice or customer id" value={q} onChange={(e) => setQ(e.target.value)} />
       </Box>
       {list.error ? <ErrorBanner title="Could not load invoices" error={list.error} onRetry={list.reload} /> : null}
-      {actionError ? <ErrorBanner title={actionError.title} error={actionError.error} /> : null}
-      <DataTable
-        columns={INVOICE_COLUMNS}
-        items={list.error ? [] : invoiceRows(items, locale)}
-        loading={list.loading}
-        emptyMessage="No invoices match these filters."
-        onRowClick={(item) => setOpen(String(item.id))}
-        rowActions={
-          items.some(canRetry)
-            ? [{ id: 'retry', label: 'Retry payment', onPress: (item) => void retry(String(item.id)) }]
-            : undefined
-        }
-        pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
-      />
-      <StatusLegend statuses={INVOICE_STATES} meanings={INVOICE_MEANINGS} />
-      <FocusView
-        title="Invoice"
-        shown={open !== null}
-        setShown={(shown) => {
-          if (shown) return;
-          setOpen(null);
-          // an action in the panel changed the ledger: the row and the cards re-read it
-          refresh();
-        }}
-      >
-        {open ? <InvoicePanel api={api} invoiceId={open} locale={locale} /> : <Box>{''}</Box>}
+      {action.error ? <ErrorBanner title="Could not retry the payment" error={action.error} /> : null}
+      {firstRun ? (
+        <FirstRun api={api} environment={environment} accountId={accountId} locale={locale} onImported={refresh} />
+      ) : (
+        <DataTable
+          columns={INVOICE_COLUMNS}
+          items={list.error ? [] : invoiceRows(list.items, locale)}
+          loading={list.loading}
+          emptyMessage="No invoices match these filters."
+          onRowClick={(item) => setOpen(String(item.id))}
+          rowActions={
+            list.items.some(canRetry)
+              ? [{ id: 'retry', label: 'Retry payment', onPress: (item) => void retry(String(item.id)) }]
+              : undefined
+          }
+          pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
+        />
+      )}
+      <StatusLegend statuses={INVOICE_STATES} />
+      <FocusView title="Invoice" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
+        {/* an action in the panel changed the ledger: the row and the cards re-read it */}
+        {open ? <InvoicePanel api={api} invoiceId={open} locale={locale} onChanged={refresh} /> : <Box>{''}</Box>}
       </FocusView>
     </Box>
   );

@@ -1,11 +1,14 @@
-// Tenants tab: search, create, and per tenant rename and manage gateway links.
+// Tenants tab: search, create, and per tenant a panel: rename, its balance per currency and its
+// invoices, and its gateway links (a Stripe customer is checked with Stripe when the backend can).
 import { useState } from 'react';
-import { Box, Button, DataTable, FocusView, List, ListItem, Select, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Banner, Box, Button, DataTable, FocusView, List, ListItem, Select, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ApiClient, Gateway, TenantResponse } from '../api/client';
 import { usePagedList, useRequest } from '../api/hooks';
 import { formatDate } from '../format';
 import { PAGE_SIZE } from './InvoicesTab';
+import { useAction } from '../api/use-action';
 import { ErrorBanner, Loading } from './states';
+import { TenantBilling } from './TenantBilling';
 
 export function TenantsTab({ api, locale }: { api: ApiClient; locale: string }) {
   const [q, setQ] = useState('');
@@ -69,7 +72,7 @@ export function TenantsTab({ api, locale }: { api: ApiClient; locale: string }) 
         pagination={{ pageSize: PAGE_SIZE, currentPage: list.page, onPageChange: list.goToPage, hasMore: list.hasMore }}
       />
       <FocusView
-        title="Tenant"
+        title={list.items.find((t) => t.id === open)?.name ?? 'Tenant'}
         shown={open !== null}
         setShown={(shown) => {
           if (!shown) {
@@ -78,58 +81,64 @@ export function TenantsTab({ api, locale }: { api: ApiClient; locale: string }) 
           }
         }}
       >
-        {open ? <TenantPanel api={api} tenantId={open} /> : <Box>{''}</Box>}
+        {open ? <TenantPanel api={api} tenantId={open} locale={locale} onChanged={list.reload} /> : <Box>{''}</Box>}
       </FocusView>
     </Box>
   );
 }
 
-export function TenantPanel({ api, tenantId }: { api: ApiClient; tenantId: string }) {
+export function TenantPanel({ api, tenantId, locale, onChanged }: { api: ApiClient; tenantId: string; locale: string; onChanged?: () => void }) {
   const tenant = useRequest(() => api.getTenant(tenantId), [api, tenantId]);
   const [name, setName] = useState<string | null>(null);
   const [gateway, setGateway] = useState<Gateway>('stripe');
   const [externalId, setExternalId] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; error: Error } | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [note, setNote] = useState<string | null>(null);
+  const action = useAction();
 
   if (tenant.error) return <ErrorBanner title="Could not load the tenant" error={tenant.error} onRetry={tenant.reload} />;
   if (!tenant.data) return <Loading label="Loading tenant…" />;
   const t: TenantResponse = tenant.data;
+  // what a change of the tenant's identities moves: its invoices, balance, and the page's list
+  const reload = [tenant.reload, () => setVersion((v) => v + 1), onChanged];
 
-  const act = async (title: string, fn: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
-      setSaved(await fn());
-      tenant.reload();
-    } catch (err) {
-      setError({ title, error: err as Error });
-    } finally {
-      setBusy(false);
+  const rename = async () => {
+    const outcome = await action.run(() => api.updateTenant(t.id, { name: (name ?? '').trim() }), {
+      success: (updated) => `Renamed to ${updated.name}`,
+      failure: 'Could not rename the tenant',
+      reload: [tenant.reload, onChanged],
+    });
+    if (outcome.ok) setName(null);
+  };
+  const link = async () => {
+    const id = externalId.trim();
+    setNote(null);
+    const outcome = await action.run(() => api.addLink(t.id, { gateway, external_id: id }), {
+      // unchecked: the banner below says why; the toast has 30 characters at most
+      success: (l) => (l.checked ? `Linked ${id}` : 'Linked, not checked'),
+      successType: (l) => (l.checked ? 'success' : 'caution'),
+      failure: `Could not link ${id}`,
+      reload,
+    });
+    if (outcome.ok) {
+      setExternalId('');
+      if (!outcome.value.checked && outcome.value.unchecked_reason) setNote(`${id} was linked without a check: ${outcome.value.unchecked_reason}.`);
     }
   };
+  const unlink = (linkId: string, id: string) =>
+    void action.run(() => api.removeLink(t.id, linkId), { success: `Unlinked ${id}`, failure: `Could not unlink ${id}`, reload });
 
   return (
     <Box css={{ stack: 'y', gap: 'large' }}>
-      {saved ? <Box css={{ color: 'success' }}>{saved}</Box> : null}
-      {error ? <ErrorBanner title={error.title} error={error.error} /> : null}
+      {action.error ? <ErrorBanner title="The change was not made" error={action.error} /> : null}
+      {note ? <Banner type="caution" title="Not checked with Stripe" description={note} onDismiss={() => setNote(null)} /> : null}
       <Box css={{ stack: 'x', gap: 'small', alignY: 'bottom' }}>
         <TextField label="Name" value={name ?? t.name} onChange={(e) => setName(e.target.value)} />
-        <Button
-          disabled={busy || name === null || name.trim() === t.name}
-          onPress={() =>
-            act('Could not rename the tenant', async () => {
-              await api.updateTenant(t.id, { name: (name ?? '').trim() });
-              setName(null);
-              return 'Tenant renamed.';
-            })
-          }
-        >
+        <Button disabled={action.busy || name === null || !name.trim() || name.trim() === t.name} onPress={rename}>
           Rename
         </Button>
       </Box>
+      <TenantBilling api={api} tenantId={t.id} locale={locale} version={version} />
       <Box css={{ stack: 'y', gap: 'small' }}>
         <Box css={{ font: 'subheading' }}>Linked identities</Box>
         {t.links.length === 0 ? (
@@ -143,17 +152,7 @@ export function TenantPanel({ api, tenantId }: { api: ApiClient; tenantId: strin
                 title={l.external_id}
                 secondaryTitle={l.gateway === 'stripe' ? 'Stripe customer' : 'PayPal subscription or payer'}
                 value={
-                  <Button
-                    size="small"
-                    type="destructive"
-                    disabled={busy}
-                    onPress={() =>
-                      act('Could not remove the link', async () => {
-                        await api.removeLink(t.id, l.id);
-                        return `Unlinked ${l.external_id}.`;
-                      })
-                    }
-                  >
+                  <Button size="small" type="destructive" disabled={action.busy} onPress={() => unlink(l.id, l.external_id)}>
                     Unlink
                   </Button>
                 }
@@ -172,16 +171,7 @@ export function TenantPanel({ api, tenantId }: { api: ApiClient; tenantId: strin
             value={externalId}
             onChange={(e) => setExternalId(e.target.value)}
           />
-          <Button
-            disabled={busy || !externalId.trim()}
-            onPress={() =>
-              act('Could not add the link', async () => {
-                await api.addLink(t.id, { gateway, external_id: externalId.trim() });
-                setExternalId('');
-                return `Linked ${externalId.trim()}.`;
-              })
-            }
-          >
+          <Button disabled={action.busy || !externalId.trim()} pending={action.busy} onPress={link}>
             Link
           </Button>
         </Box>

@@ -1,13 +1,14 @@
 // settings: the account's settings for the current mode (live and test are kept apart), the
-// PayPal webhook URL to paste into PayPal, and the Stripe import. Validation messages come from
+// Stripe and PayPal webhook URLs to configure, and the Stripe import. Validation messages come from
 // the API's 400 answer, shown beside the field they name.
 import { useEffect, useState } from 'react';
-import { Banner, Box, Button, SettingsView, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Banner, Box, SettingsView, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
-import { ApiError, backendUrl, type ApiClient, type SettingsResponse, type SettingsUpdate } from '../api/client';
+import { ApiError, type SettingsResponse, type SettingsUpdate } from '../api/client';
 import { useApiClient, useRequest } from '../api/hooks';
 import { ErrorBanner, Loading, errorText } from '../components/states';
-import { formatDateTime } from '../format';
+import { webhookUrls } from '../components/FirstRun';
+import { StripeImport } from '../components/StripeImport';
 
 type Form = {
   paypal_webhook_id: string;
@@ -60,12 +61,8 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
   }, [settings.data]);
 
   const modeName = environment.mode === 'live' ? 'live' : 'test';
-  let webhookUrl: string;
-  try {
-    webhookUrl = `${backendUrl(environment)}/webhooks/paypal/${userContext.account.id}`;
-  } catch {
-    webhookUrl = 'BACKEND_URL is not set in the app manifest';
-  }
+  const urls = webhookUrls(environment, userContext.account.id);
+  const missing = 'BACKEND_URL is not set in the app manifest';
 
   const save = async () => {
     if (!form) return;
@@ -122,11 +119,20 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
           </Box>
           {saveError ? <Banner type="critical" title="Could not save" description={errorText(saveError)} /> : null}
           <Box css={{ stack: 'y', gap: 'small' }}>
+            <Box css={{ font: 'subheading' }}>Stripe</Box>
+            <TextField
+              label="Stripe webhook URL"
+              description="In Stripe: Developers → Webhooks → Add endpoint with this URL."
+              value={urls?.stripe ?? missing}
+              readOnly
+            />
+          </Box>
+          <Box css={{ stack: 'y', gap: 'small' }}>
             <Box css={{ font: 'subheading' }}>PayPal</Box>
             <TextField
               label="PayPal webhook URL"
               description="In PayPal's developer dashboard, add a webhook with this URL, then paste its id below."
-              value={webhookUrl}
+              value={urls?.paypal ?? missing}
               readOnly
             />
             <TextField
@@ -172,7 +178,11 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
               readOnly
             />
           </Box>
-          <StripeImport api={api} locale={userContext.locale} />
+          <Box css={{ stack: 'y', gap: 'small' }}>
+            <Box css={{ font: 'subheading' }}>Import from Stripe</Box>
+            <Box css={{ color: 'secondary' }}>Loads existing Stripe customers&apos; invoices into the ledger.</Box>
+            <StripeImport api={api} locale={userContext.locale} />
+          </Box>
         </Box>
       )}
     </SettingsView>
@@ -180,42 +190,3 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
 };
 
 export default AppSettings;
-
-function StripeImport({ api, locale }: { api: ApiClient; locale: string }) {
-  const run = useRequest(() => api.syncStatus(), [api]);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const start = async () => {
-    setStarting(true);
-    setError(null);
-    try {
-      run.setData(await api.startSync());
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setStarting(false);
-    }
-  };
-  const last = run.data;
-  return (
-    <Box css={{ stack: 'y', gap: 'small' }}>
-      <Box css={{ font: 'subheading' }}>Import from Stripe</Box>
-      <Box css={{ color: 'secondary' }}>Loads existing Stripe customers&apos; invoices into the ledger.</Box>
-      {run.error && !(run.error instanceof ApiError && run.error.status === 404) ? (
-        <ErrorBanner title="Could not load the import status" error={run.error} onRetry={run.reload} />
-      ) : last ? (
-        <Box>
-          Last import: {last.state} ({last.counts.customers} customers, {last.counts.invoices} invoices), started {formatDateTime(last.started_at, locale)}
-          {last.finished_at ? `, finished ${formatDateTime(last.finished_at, locale)}` : ''}
-          {last.error ? ` — ${last.error}` : ''}
-        </Box>
-      ) : null}
-      <Box>
-        <Button pending={starting} disabled={starting || last?.state === 'running'} onPress={start}>
-          Start import
-        </Button>
-      </Box>
-      {error ? <ErrorBanner title="Could not start the import" error={error} /> : null}
-    </Box>
-  );
-}

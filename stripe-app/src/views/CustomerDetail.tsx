@@ -1,15 +1,15 @@
 // stripe.dashboard.customer.detail: the tenant of the customer on screen (assign, create,
 // unlink), that tenant's invoices across Stripe and PayPal, and its outstanding balance per currency.
 import { useState } from 'react';
-import { Box, Button, ContextView, DataTable, FocusView, PropertyList, PropertyListItem, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Box, Button, ContextView, FocusView, PropertyList, PropertyListItem, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type { ApiClient, TenantResponse } from '../api/client';
-import { usePagedList, useApiClient, useRequest } from '../api/hooks';
+import { useApiClient, useRequest } from '../api/hooks';
+import { useAction } from '../api/use-action';
 import { InvoicePanel } from '../components/InvoicePanel';
-import { invoiceRows, INVOICE_COLUMNS } from '../components/tables';
 import { Empty, ErrorBanner, Loading } from '../components/states';
+import { TenantBilling } from '../components/TenantBilling';
 import { TenantPicker } from '../components/TenantPicker';
-import { formatMoney } from '../format';
 
 const CustomerDetail = ({ userContext, environment }: ExtensionContextValue) => {
   const api = useApiClient({ userContext, environment });
@@ -43,21 +43,18 @@ export default CustomerDetail;
 function NoTenant({ api, customerId, onLinked }: { api: ApiClient; customerId: string; onLinked: () => void }) {
   const [tenantId, setTenantId] = useState<string | null>(null);
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; error: Error } | null>(null);
+  const action = useAction();
+  const [failure, setFailure] = useState('');
 
-  const link = async (title: string, pickTenant: () => Promise<string>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const id = await pickTenant();
-      await api.addLink(id, { gateway: 'stripe', external_id: customerId });
-      onLinked();
-    } catch (err) {
-      setError({ title, error: err as Error });
-    } finally {
-      setBusy(false);
-    }
+  const link = (failure: string, pickTenant: () => Promise<string>) => {
+    setFailure(failure);
+    void action.run(
+      async () => {
+        const id = await pickTenant();
+        return api.addLink(id, { gateway: 'stripe', external_id: customerId });
+      },
+      { success: 'Customer linked to the tenant', failure, reload: onLinked },
+    );
   };
 
   return (
@@ -68,7 +65,7 @@ function NoTenant({ api, customerId, onLinked }: { api: ApiClient; customerId: s
         <Box>
           <Button
             type="primary"
-            disabled={!tenantId || busy}
+            disabled={!tenantId || action.busy}
             onPress={() => link('Could not assign the tenant', async () => tenantId as string)}
           >
             Assign tenant
@@ -79,16 +76,14 @@ function NoTenant({ api, customerId, onLinked }: { api: ApiClient; customerId: s
         <TextField label="Or create a tenant" placeholder="Tenant name" value={name} onChange={(e) => setName(e.target.value)} />
         <Box>
           <Button
-            disabled={!name.trim() || busy}
-            onPress={() =>
-              link('Could not create the tenant', async () => (await api.createTenant({ name: name.trim() })).id)
-            }
+            disabled={!name.trim() || action.busy}
+            onPress={() => link('Could not create the tenant', async () => (await api.createTenant({ name: name.trim() })).id)}
           >
             Create and link
           </Button>
         </Box>
       </Box>
-      {error ? <ErrorBanner title={error.title} error={error.error} /> : null}
+      {action.error ? <ErrorBanner title={failure} error={action.error} /> : null}
     </Box>
   );
 }
@@ -106,24 +101,18 @@ function TenantOfCustomer({
   locale: string;
   onUnlinked: () => void;
 }) {
-  const [unlinking, setUnlinking] = useState(false);
-  const [unlinkError, setUnlinkError] = useState<Error | null>(null);
   const [openInvoice, setOpenInvoice] = useState<string | null>(null);
-  const balance = useRequest(() => api.stats({ tenant_id: tenant.id }), [api, tenant.id]);
-  const invoices = usePagedList((cursor) => api.listInvoices({ tenant_id: tenant.id, limit: 10, cursor }), [tenant.id]);
+  const [version, setVersion] = useState(0);
+  const action = useAction();
   const link = tenant.links.find((l) => l.gateway === 'stripe' && l.external_id === customerId);
 
-  const unlink = async () => {
+  const unlink = () => {
     if (!link) return;
-    setUnlinking(true);
-    setUnlinkError(null);
-    try {
-      await api.removeLink(tenant.id, link.id);
-      onUnlinked();
-    } catch (err) {
-      setUnlinkError(err as Error);
-      setUnlinking(false);
-    }
+    void action.run(() => api.removeLink(tenant.id, link.id), {
+      success: `Customer unlinked from ${tenant.name}`,
+      failure: 'Could not unlink the customer',
+      reload: onUnlinked,
+    });
   };
 
   return (
@@ -139,54 +128,21 @@ function TenantOfCustomer({
           />
         </PropertyList>
         <Box>
-          <Button type="destructive" pending={unlinking} disabled={unlinking || !link} onPress={unlink}>
+          <Button type="destructive" pending={action.busy} disabled={action.busy || !link} onPress={unlink}>
             Unlink this customer
           </Button>
         </Box>
-        {unlinkError ? <ErrorBanner title="Could not unlink the customer" error={unlinkError} /> : null}
+        {action.error ? <ErrorBanner title="Could not unlink the customer" error={action.error} /> : null}
       </Box>
 
-      <Box css={{ stack: 'y', gap: 'small' }}>
-        <Box css={{ font: 'subheading' }}>Outstanding balance</Box>
-        {balance.error ? (
-          <ErrorBanner title="Could not load the balance" error={balance.error} onRetry={balance.reload} />
-        ) : !balance.data ? (
-          <Loading />
-        ) : balance.data.currencies.every((c) => c.pending_amount === 0) ? (
-          <Box css={{ color: 'secondary' }}>Nothing outstanding.</Box>
-        ) : (
-          <PropertyList>
-            {balance.data.currencies
-              .filter((c) => c.pending_amount !== 0)
-              .map((c) => (
-                <PropertyListItem
-                  key={c.currency}
-                  label={c.currency.toUpperCase()}
-                  value={formatMoney(c.pending_amount, c.currency, locale)}
-                />
-              ))}
-          </PropertyList>
-        )}
-      </Box>
-
-      <Box css={{ stack: 'y', gap: 'small' }}>
-        <Box css={{ font: 'subheading' }}>Invoices (Stripe and PayPal)</Box>
-        {invoices.error ? (
-          <ErrorBanner title="Could not load invoices" error={invoices.error} onRetry={invoices.reload} />
-        ) : (
-          <DataTable
-            columns={INVOICE_COLUMNS.filter((c) => c.key !== 'tenant')}
-            items={invoiceRows(invoices.items, locale)}
-            loading={invoices.loading}
-            emptyMessage="This tenant has no invoices yet."
-            onRowClick={(item) => setOpenInvoice(String(item.id))}
-            pagination={{ pageSize: 10, currentPage: invoices.page, onPageChange: invoices.goToPage, hasMore: invoices.hasMore }}
-          />
-        )}
-      </Box>
+      <TenantBilling api={api} tenantId={tenant.id} locale={locale} version={version} onOpenInvoice={setOpenInvoice} />
 
       <FocusView title="Invoice" shown={openInvoice !== null} setShown={(shown) => !shown && setOpenInvoice(null)}>
-        {openInvoice ? <InvoicePanel api={api} invoiceId={openInvoice} locale={locale} /> : <Box>{''}</Box>}
+        {openInvoice ? (
+          <InvoicePanel api={api} invoiceId={openInvoice} locale={locale} onChanged={() => setVersion((v) => v + 1)} />
+        ) : (
+          <Box>{''}</Box>
+        )}
       </FocusView>
     </Box>
   );

@@ -1,10 +1,12 @@
-// stripe.dashboard.invoice.detail: the ledger's view of the Stripe invoice on screen. The
-// Dashboard gives the Stripe id (in_…), so the ledger invoice is found by its external id.
+// stripe.dashboard.invoice.detail: the ledger's view of the Stripe invoice on screen (tenant,
+// state, line items, actions, history). The Dashboard gives the Stripe id (in_…), so the ledger
+// invoice is found by its external id; an action also refreshes Stripe's own page around the app.
 import { Box, ContextView, Link } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { useApiClient, useRequest } from '../api/hooks';
 import { InvoicePanel } from '../components/InvoicePanel';
 import { Empty, ErrorBanner, Loading } from '../components/states';
+import { invoiceLabel } from '../format';
 
 const InvoiceDetail = ({ userContext, environment }: ExtensionContextValue) => {
   const api = useApiClient({ userContext, environment });
@@ -21,12 +23,12 @@ const InvoiceDetail = ({ userContext, environment }: ExtensionContextValue) => {
         Stripe (app settings).
       </Empty>
     );
-  else body = <InvoicePanel api={api} invoiceId={found.data.id} locale={userContext.locale} />;
+  else body = <InvoicePanel api={api} invoiceId={found.data.id} locale={userContext.locale} showOpenInStripe={false} />;
 
   return (
     <ContextView
       title="Tenant billing"
-      description={`Invoice ${stripeId}`}
+      description={found.data ? invoiceLabel(found.data, userContext.locale) : undefined}
       footerContent={
         <Box>
           <Link href={{ name: 'fullPage' }}>All tenant invoices</Link>

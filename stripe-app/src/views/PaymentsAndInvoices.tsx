@@ -1,8 +1,8 @@
 // stripe.dashboard.fullpage "Payments & Invoices": one filter bar (tenant, date range) scoping
 // the revenue cards per currency, the monthly revenue chart and the Invoices, Payment events and
 // Past due tabs; the Tenants tab manages tenants. Whatever a tab changes (an action in an invoice's
-// panel, a retried payment) makes the cards re-read too. The one-time invoice FocusView opens from
-// the page action.
+// panel, a retried payment, a finished first import) makes the cards re-read too. The one-time
+// invoice FocusView opens from the page action; what it creates re-reads the cards and the list.
 import { useCallback, useState } from 'react';
 import { Box, FullPageView, Tab, TabList, TabPanel, TabPanels, Tabs } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
@@ -28,6 +28,10 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
   const onChanged = useCallback(() => reloadStats(), [reloadStats]);
   // bumped by what the page itself changes (one-time invoices), so the open tab re-reads its list
   const [version, setVersion] = useState(0);
+  const onCreated = useCallback(() => {
+    onChanged();
+    setVersion((v) => v + 1);
+  }, [onChanged]);
   const tabProps = { api, locale, scope, onChanged, version };
 
   return (
@@ -56,7 +60,9 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
             <Tab id="tenants">Tenants</Tab>
           </TabList>
           <TabPanels>
-            <TabPanel id="invoices">{tab === 'invoices' ? <InvoicesTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="invoices">{tab === 'invoices' ? (
+                <InvoicesTab {...tabProps} environment={environment} accountId={userContext.account.id} />
+              ) : <Box>{''}</Box>}</TabPanel>
             <TabPanel id="events">{tab === 'events' ? <EventsTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
             <TabPanel id="past-due">{tab === 'past-due' ? <PastDueTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
             <TabPanel id="tenants">
@@ -78,14 +84,9 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
         api={api}
         locale={locale}
         shown={oneTimeShown}
-        setShown={(shown) => {
-          setOneTimeShown(shown);
-          // new invoices count in the cards and the list
-          if (!shown) {
-            onChanged();
-            setVersion((v) => v + 1);
-          }
-        }}
+        setShown={setOneTimeShown}
+        // new invoices count in the cards and the list, as soon as they are created
+        onCreated={onCreated}
       />
     </FullPageView>
   );

@@ -2,7 +2,8 @@ import { render } from '@stripe/ui-extension-sdk/testing';
 import { SettingsView, Spinner } from '@stripe/ui-extension-sdk/ui';
 import AppSettings from '../../../stripe-app/src/views/AppSettings';
 import type { SettingsResponse } from '../../../stripe-app/src/api/contract';
-import { BACKEND_URL, apiError, context, fakeBackend, findAll, pending, press, reply, seen, settle, syncRun, trigger } from '../support';
+import { fakeHost } from '../host';
+import { BACKEND_URL, apiError, context, fakeBackend, findAll, pending, press, seen, settle, syncRun, trigger } from '../support';
 
 vi.mock('@stripe/ui-extension-sdk/utils', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@stripe/ui-extension-sdk/utils')>()),
@@ -38,7 +39,7 @@ describe('AppSettings', () => {
     let fail = true;
     fakeBackend({
       'GET /api/settings': () => (fail ? apiError(500, 'internal_error', 'internal error') : saved()),
-      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+      'GET /api/sync': () => ({ state: 'never_run' }),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);
@@ -58,17 +59,18 @@ describe('AppSettings', () => {
     await settle(update);
     expect(seen(wrapper)).toContain('These settings apply to live mode');
     expect(field(wrapper, 'PayPal webhook URL').value).toBe(`${BACKEND_URL}/webhooks/paypal/acct_platform`);
+    expect(field(wrapper, 'Stripe webhook URL').value).toBe(`${BACKEND_URL}/webhooks/stripe`);
     expect(field(wrapper, 'PayPal webhook id (live)').value).toBe('WH7X');
     expect(field(wrapper, 'Grace days').value).toBe('3');
     expect(field(wrapper, 'Reminder steps').value).toBe('1, 7');
     expect(field(wrapper, 'Notification URL').value).toBe('');
-    expect(seen(wrapper)).toContain('Last import: succeeded');
+    expect(seen(wrapper)).toContain('Last import finished: 3 customers, 12 invoices');
   });
 
   test('saving sends the edited settings and shows the saved state', async () => {
     const backend = fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+      'GET /api/sync': () => ({ state: 'never_run' }),
       'PUT /api/settings': (req) => ({ ...saved(), ...(req.body as object) }),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings', { mode: 'test' })} />);
@@ -94,7 +96,7 @@ describe('AppSettings', () => {
   test("the API's 400 messages appear beside the fields they name", async () => {
     fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+      'GET /api/sync': () => ({ state: 'never_run' }),
       'PUT /api/settings': () =>
         apiError(400, 'invalid_request', 'notify_url: notify_url must use https (http only for localhost)', [
           { path: 'notify_url', message: 'notify_url must use https (http only for localhost)' },
@@ -115,7 +117,7 @@ describe('AppSettings', () => {
   });
 
   test('numbers that do not parse are caught before calling the API', async () => {
-    const backend = fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => null });
+    const backend = fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => ({ state: 'never_run' }) });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);
     type(wrapper, 'Grace days', 'three');
@@ -126,17 +128,38 @@ describe('AppSettings', () => {
     expect(backend.to('PUT', '/api/settings')).toHaveLength(0);
   });
 
-  test('starts a Stripe import', async () => {
+  test('before any import: no error, "No import has run yet"', async () => {
+    fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => ({ state: 'never_run' }) });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    expect(seen(wrapper)).toContain('No import has run yet.');
+    expect(seen(wrapper)).not.toContain('Could not load the import status');
+    expect(findAll(wrapper, 'Banner')).toHaveLength(0);
+  });
+
+  test('starts a Stripe import, toasts, and follows it until it has finished', async () => {
+    const host = fakeHost();
+    let polls = 0;
     const backend = fakeBackend({
       'GET /api/settings': () => saved(),
-      'GET /api/sync': () => reply(404, { error: { code: 'not_found', message: 'no import yet', request_id: null } }),
+      'GET /api/sync': () =>
+        backend.to('POST', '/api/sync').length === 0
+          ? { state: 'never_run' }
+          : ++polls < 2
+            ? syncRun({ id: 's2', state: 'running', phase: 'customers', finished_at: null })
+            : syncRun({ id: 's2', counts: { customers: 4, invoices: 9, pages: 2, errors: 0 } }),
       'POST /api/sync': () => syncRun({ id: 's2', state: 'running', phase: 'customers', finished_at: null }),
     });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);
-    press(wrapper, 'Start import');
+    press(wrapper, 'Import from Stripe');
     await settle(update);
     expect(backend.to('POST', '/api/sync')).toHaveLength(1);
-    expect(seen(wrapper)).toContain('Last import: running');
+    expect(host.toasts).toEqual([{ message: 'Import from Stripe started', type: 'success' }]);
+    expect(seen(wrapper)).toContain('Importing');
+    // the running import is polled until it ends
+    const deadline = Date.now() + 10_000;
+    while (!seen(wrapper).includes('Last import finished') && Date.now() < deadline) await update();
+    expect(seen(wrapper)).toContain('Last import finished: 4 customers, 9 invoices');
   });
 });

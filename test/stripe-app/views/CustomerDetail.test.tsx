@@ -14,6 +14,7 @@ import {
   seen,
   settle,
   stats,
+  pastDue,
   tenant,
   trigger,
 } from '../support';
@@ -95,6 +96,16 @@ describe('CustomerDetail', () => {
     const backend = fakeBackend({
       'GET /api/tenants': () => list(unlinked ? [] : [linkedTenant()]),
       'GET /api/stats': () => stats(),
+      'GET /api/past-due': () =>
+        pastDue({
+          currencies: [
+            {
+              currency: 'usd',
+              buckets: { '1-30': { count: 1, amount: 40000 }, '31-60': { count: 0, amount: 0 }, '61-90': { count: 0, amount: 0 }, '90+': { count: 0, amount: 0 } },
+              total: { count: 1, amount: 40000 },
+            },
+          ],
+        }),
       'GET /api/invoices': (req) =>
         req.url.searchParams.get('cursor') === 'c2'
           ? list([invoice({ id: 'i3', number: 'INV-3' })])
@@ -115,13 +126,14 @@ describe('CustomerDetail', () => {
     const text = seen(wrapper);
     expect(text).toContain('Acme Studio');
     expect(text).toContain('Stripe cus_Acme, PayPal I-SUB42');
-    expect(text).toContain('$2,500.00'); // usd outstanding
+    expect(text).toContain('$2,500.00 ($400.00 past due)'); // usd outstanding, of which past due
     expect(text).toContain('¥3,000'); // jpy outstanding
     expect(text).toContain('INV-1 · Acme Studio · $1,234.56');
     expect(text).toContain('PP-7 · Acme Studio · €99.00');
     expect(text).toContain('PayPal');
     expect(backend.last('GET', '/api/invoices').url.searchParams.get('tenant_id')).toBe(TENANT_ID);
     expect(backend.last('GET', '/api/stats').url.searchParams.get('tenant_id')).toBe(TENANT_ID);
+    expect(backend.last('GET', '/api/past-due').url.searchParams.get('tenant_id')).toBe(TENANT_ID);
 
     // next page
     wrapper.find(DataTable)!.triggerKeypath('pagination.onPageChange', 2);

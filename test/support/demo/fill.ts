@@ -83,6 +83,10 @@ export async function fillDemo(target: DemoTarget): Promise<DemoReport> {
   );
   expectOk(await api('PUT', '/settings', 'live', { tenant_metadata_key: 'tenant' }), 'PUT /api/settings (live)');
 
+  // The fake Stripe API holds the demo's customers before they are linked: linking a Stripe
+  // customer asks Stripe whether it exists (when the backend has a key for the mode).
+  if (target.seedStripe) await target.seedStripe({ customers: demo.customers, invoices: demo.invoices });
+
   // --- tenants and their links, created only when missing ---
   type Tenant = { id: string; name: string; external_ref: string | null; links: { gateway: string; external_id: string }[] };
   for (const mode of ['test', 'live'] as const) {
@@ -160,6 +164,5 @@ export async function fillDemo(target: DemoTarget): Promise<DemoReport> {
     }
   }
 
-  if (target.seedStripe) await target.seedStripe({ customers: demo.customers, invoices: demo.invoices });
   return report;
 }

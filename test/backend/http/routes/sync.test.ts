@@ -25,6 +25,13 @@ const seedInvoices = (fake: FakeStripe, accountId: string, n: number) =>
   );
 
 describe('/api/sync', () => {
+  it('before the first run: 200 with state never_run (not a 404 on every settings load)', async () => {
+    const h = createHarness();
+    const res = await h.api('GET', '/api/sync');
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ state: 'never_run' });
+  });
+
   let fake: FakeStripe;
   beforeEach(async () => {
     fake = await startFakeStripe();
@@ -41,7 +48,9 @@ describe('/api/sync', () => {
     const body = await json(res);
     expect(body.error).toMatchObject({ code: 'stripe_not_configured' });
     expect(body.error.request_id).toBeTruthy();
-    expect((await h.api('GET', '/api/sync')).status).toBe(404);
+    const status = await h.api('GET', '/api/sync');
+    expect(status.status).toBe(200);
+    expect(await json(status)).toEqual({ state: 'never_run' });
   });
 
   it('answers 503 naming the mode when only the other mode has a key', async () => {
@@ -120,8 +129,8 @@ describe('/api/sync', () => {
     expect((await settled(h)).state).toBe('succeeded');
 
     const other = harness();
-    expect((await other.api('GET', '/api/sync')).status).toBe(404);
-    expect((await h.api('GET', '/api/sync', undefined, { mode: 'live' })).status).toBe(404);
+    expect(await json(await other.api('GET', '/api/sync'))).toEqual({ state: 'never_run' });
+    expect(await json(await h.api('GET', '/api/sync', undefined, { mode: 'live' }))).toEqual({ state: 'never_run' });
     expect((await json(await other.api('GET', '/api/invoices'))).data).toEqual([]);
   });
 

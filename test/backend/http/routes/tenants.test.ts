@@ -1,4 +1,5 @@
 import { createHarness } from '../../../support/app-harness.js';
+import { makeCustomer, startFakeStripe, type FakeStripe } from '../../../support/fake-stripe.js';
 
 async function json(res: Response) {
   return res.json() as Promise<any>;
@@ -120,5 +121,92 @@ describe('tenants', () => {
   it('answers 404 for an id that is not a uuid', async () => {
     const h = createHarness();
     expect((await h.api('GET', '/api/tenants/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('linking checks the Stripe customer', () => {
+  let fake: FakeStripe;
+  beforeEach(async () => {
+    fake = await startFakeStripe();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+  const withKey = () => createHarness({ env: { STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_URL: fake.url } });
+  const newTenant = async (h: ReturnType<typeof createHarness>) => json(await h.api('POST', '/api/tenants', { name: 'Sakura' }));
+
+  it('refuses a customer Stripe does not know (400 customer_not_found) and stores nothing', async () => {
+    const h = withKey();
+    fake.seedCustomers(h.accountId, [makeCustomer()]); // the account is connected and has other customers
+    const t = await newTenant(h);
+    const res = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'stripe', external_id: 'cus_NewSakuraBranch' });
+    expect(res.status).toBe(400);
+    const body = await json(res);
+    expect(body.error).toMatchObject({ code: 'customer_not_found' });
+    expect(body.error.message).toContain('cus_NewSakuraBranch');
+    expect(body.error.message).toContain('test mode');
+    expect(body.error.request_id).toBeTruthy();
+    expect(JSON.stringify(body)).not.toContain(fake.secretKey);
+    expect((await json(await h.api('GET', `/api/tenants/${t.id}`))).links).toEqual([]);
+    expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/customers/cus_NewSakuraBranch']);
+  });
+
+  it('links a customer Stripe knows, saying it was checked', async () => {
+    const h = withKey();
+    const customer = makeCustomer();
+    fake.seedCustomers(h.accountId, [customer]);
+    const t = await newTenant(h);
+    const res = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'stripe', external_id: customer.id });
+    expect(res.status).toBe(201);
+    expect(await json(res)).toMatchObject({ gateway: 'stripe', external_id: customer.id, checked: true, unchecked_reason: null });
+    expect((await json(await h.api('GET', `/api/tenants/${t.id}`))).links.map((l: any) => l.external_id)).toEqual([customer.id]);
+  });
+
+  it('refuses a deleted customer', async () => {
+    const h = withKey();
+    const customer = { ...makeCustomer(), deleted: true } as unknown as ReturnType<typeof makeCustomer>;
+    fake.seedCustomers(h.accountId, [customer]);
+    const t = await newTenant(h);
+    const res = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'stripe', external_id: customer.id });
+    expect(res.status).toBe(400);
+    expect((await json(res)).error.message).toContain('was deleted');
+  });
+
+  it('without a key for the mode: links unchecked and says why', async () => {
+    const h = createHarness();
+    const t = await newTenant(h);
+    const res = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'stripe', external_id: 'cus_Unchecked1' });
+    expect(res.status).toBe(201);
+    expect(await json(res)).toMatchObject({ checked: false, unchecked_reason: expect.stringContaining('no Stripe key for test mode') });
+
+    // a test key cannot see live customers: a live-mode link is stored unchecked, Stripe is not asked
+    const k = withKey();
+    const live = json(await k.api('POST', '/api/tenants', { name: 'Live' }, { mode: 'live' }));
+    const linked = await k.api('POST', `/api/tenants/${(await live).id}/links`, { gateway: 'stripe', external_id: 'cus_Live1' }, { mode: 'live' });
+    expect(linked.status).toBe(201);
+    expect((await json(linked)).unchecked_reason).toContain('live mode');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('an unknown tenant answers 404 before Stripe is asked; PayPal ids are stored unchecked', async () => {
+    const h = withKey();
+    const res = await h.api('POST', '/api/tenants/00000000-0000-4000-8000-000000000000/links', { gateway: 'stripe', external_id: 'cus_1' });
+    expect(res.status).toBe(404);
+    expect(fake.requests).toHaveLength(0);
+    const t = await newTenant(h);
+    const pp = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'paypal', external_id: 'I-BW452GLLEP1G' });
+    expect(await json(pp)).toMatchObject({ checked: false, unchecked_reason: 'PayPal identities are not checked' });
+  });
+
+  it('a Stripe failure other than a missing customer is reported, not taken as missing', async () => {
+    const h = withKey();
+    const t = await newTenant(h);
+    fake.addFault((req) =>
+      req.path.startsWith('/v1/customers/') ? { status: 401, body: { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } } } : undefined,
+    );
+    const res = await h.api('POST', `/api/tenants/${t.id}/links`, { gateway: 'stripe', external_id: 'cus_1' });
+    expect(res.status).toBe(502);
+    expect((await json(res)).error.code).toBe('stripe_not_authorized');
+    expect((await json(await h.api('GET', `/api/tenants/${t.id}`))).links).toEqual([]);
   });
 });
