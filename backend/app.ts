@@ -20,6 +20,7 @@ import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './http/routes/webhooks-stripe.js';
 import { paypalWebhookRoutes } from './http/routes/webhooks-paypal.js';
 import { actionRoutes } from './http/routes/actions.js';
+import { bulkRoutes } from './http/routes/bulk.js';
 import { collectionsRoutes } from './http/routes/collections.js';
 import { exportRoutes } from './http/routes/exports.js';
 
@@ -65,6 +66,7 @@ export function createApp(deps: Deps) {
   app.route('/api', invoiceRoutes());
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());
+  app.route('/api', bulkRoutes());
   app.route('/api', actionRoutes());
   app.route('/api', collectionsRoutes());
   app.route('/api', exports.api);

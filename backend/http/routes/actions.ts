@@ -31,7 +31,7 @@ const actionErrors = {
   503: errorResponse('stripe_not_configured: STRIPE_SECRET_KEY has no key for the request’s mode'),
 };
 
-function actionContext(c: Context<AppEnv>): ActionContext {
+export function actionContext(c: Context<AppEnv>): ActionContext {
   const { deps, caller } = c.var;
   const key = c.req.header('idempotency-key');
   return {

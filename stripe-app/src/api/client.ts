@@ -7,9 +7,14 @@ import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type {
   ActionResult,
+  BulkActionRequest,
+  BulkActionResponse,
+  CollectionsResponse,
   EventDetailResponse,
   EventListParams,
   EventResponse,
+  ExportLinkResponse,
+  ExportRequest,
   InvoiceDetailResponse,
   InvoiceListParams,
   InvoiceResponse,
@@ -25,6 +30,7 @@ import type {
   SyncRunResponse,
   SyncStatusResponse,
   TenantResponse,
+  TenantUpdate,
 } from './contract';
 
 export type * from './contract';
@@ -162,6 +168,13 @@ export function createApiClient(context: Context) {
     /** One key per confirmed action: a resent request (double click, network retry) acts once. */
     invoiceAction: (invoiceId: string, action: InvoiceAction, idempotencyKey = newIdempotencyKey()) =>
       request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {}, idempotencyKey }),
+    /**
+     * One action on up to 100 invoices: `dry_run: true` first (what would happen to each), then the
+     * apply with one key for the confirmed batch (each invoice gets its own key derived from it, so a
+     * resent request never acts twice).
+     */
+    bulkInvoiceAction: (body: BulkActionRequest, idempotencyKey = newIdempotencyKey()) =>
+      request<BulkActionResponse>('POST', '/invoices/bulk', { body, idempotencyKey }),
     createOneTimeInvoices: (body: OneTimeInvoiceRequest, idempotencyKey = newIdempotencyKey()) =>
       request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body, idempotencyKey }),
 
@@ -172,12 +185,18 @@ export function createApiClient(context: Context) {
     pastDue: (params: { tenant_id?: string } & PageParams = {}) =>
       request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
 
+    collections: (filters: StatsFilters = {}) =>
+      request<CollectionsResponse>('GET', '/collections', { query: { ...filters } }),
+    /** A short-lived CSV link for a list with its filters (the app opens it in a new tab). */
+    createExport: (body: ExportRequest) => request<ExportLinkResponse>('POST', '/exports', { body }),
+
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),
     getTenant: (tenantId: string) => request<TenantResponse>('GET', `/tenants/${id(tenantId)}`),
     createTenant: (body: { name: string; external_ref?: string | null }) =>
       request<TenantResponse>('POST', '/tenants', { body }),
-    updateTenant: (tenantId: string, body: { name?: string; external_ref?: string | null }) =>
+    /** `reminder_steps`: the tenant's own escalation [{ days, tone }], or null for the account's. */
+    updateTenant: (tenantId: string, body: TenantUpdate) =>
       request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
     addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
       request<LinkCreatedResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),

@@ -4,11 +4,14 @@
 export type {
   LinkCreatedResponse,
   List,
+  ReminderStep,
   SettingsResponse,
   SettingsUpdate,
   TenantLinkResponse,
   TenantResponse,
+  TenantUpdate,
 } from '../../../backend/http/schemas';
+export type { BulkActionRequest, BulkActionResponse } from '../../../backend/http/bulk-schemas';
 export type {
   EventDetailResponse,
   EventResponse,
@@ -27,4 +30,6 @@ export type {
   OneTimeInvoiceResponse,
 } from '../../../backend/http/action-schemas';
 export type { PastDueResponse } from '../../../backend/http/past-due-schemas';
+export type { CollectionsResponse } from '../../../backend/http/routes/collections-schemas';
+export type { ExportLinkResponse, ExportRequest } from '../../../backend/http/routes/exports-schemas';
 export type { SyncRunResponse, SyncStatusResponse } from '../../../backend/http/sync-schemas';

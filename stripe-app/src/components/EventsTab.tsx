@@ -5,6 +5,7 @@ import { Accordion, AccordionItem, Box, DataTable, Divider, FocusView, PropertyL
 import type { ApiClient, Gateway } from '../api/client';
 import { usePagedList, useRequest } from '../api/hooks';
 import { formatDateTime } from '../format';
+import { ExportButton } from './ExportButton';
 import { useReloadOn, type TabProps } from './FilterBar';
 import { GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
@@ -38,6 +39,7 @@ export function EventsTab({ api, locale, scope, onChanged, version = 0 }: TabPro
           <option value="true">Processed</option>
           <option value="false">Failed</option>
         </Select>
+        <ExportButton api={api} kind="events" filters={filters} locale={locale} />
       </Box>
       {list.error ? <ErrorBanner title="Could not load payment events" error={list.error} onRetry={list.reload} /> : null}
       <DataTable

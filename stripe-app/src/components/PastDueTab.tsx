@@ -10,6 +10,7 @@ import { formatMoney } from '../format';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner } from './states';
+import { ExportButton } from './ExportButton';
 import { useReloadOn, type TabProps } from './FilterBar';
 import { PAST_DUE_COLUMNS, pastDueRows } from './tables';
 
@@ -60,6 +61,7 @@ export function PastDueTab({ api, locale, scope, onChanged, version = 0 }: TabPr
       {scope.from || scope.to ? (
         <Box css={{ font: 'caption', color: 'secondary' }}>Past due as of today; the date range does not apply here.</Box>
       ) : null}
+      <ExportButton api={api} kind="past_due" filters={{ tenant_id: tenantId }} locale={locale} />
       {summary ? <AgingBuckets currencies={summary.currencies} locale={locale} /> : null}
       <DataTable
         columns={PAST_DUE_COLUMNS}
