@@ -94,3 +94,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+/** loadConfig for entry points (npm start, sync, migrate): a bad value is printed, naming the variable, and answers null. */
+export function loadConfigOrReport(env: Record<string, string | undefined> = process.env): Config | null {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return null;
+  }
+}

@@ -13,10 +13,13 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+/** An error answer of a route, in the one error shape. */
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
 export const errorResponses = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing or invalid app signature', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'Not found (or another account’s)', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse('Invalid request'),
+  401: errorResponse('Missing or invalid app signature'),
+  404: errorResponse('Not found (or another account’s)'),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({

@@ -7,7 +7,13 @@ import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '
 import { markPaidOutOfBand } from '../../domain/collections.js';
 import { replaceInvoiceLines } from '../../domain/invoice-lines.js';
 import { stripeInvoiceLines } from './invoice-lines.js';
-import { applyInvoiceSnapshot, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
+import {
+  applyInvoiceSnapshot,
+  INVOICE_STATUSES,
+  type ChangeSource,
+  type InvoiceSnapshot,
+  type InvoiceStatus,
+} from '../../domain/invoices.js';
 
 export interface InvoiceFlags {
   payment_failed?: boolean;
@@ -35,7 +41,7 @@ interface LegacyChargeFields {
   invoice?: Ref;
 }
 
-const STATUSES = new Set<string>(['draft', 'open', 'paid', 'uncollectible', 'void']);
+const STATUSES = new Set<string>(INVOICE_STATUSES);
 
 function taxOf(invoice: Stripe.Invoice & LegacyInvoiceFields): number {
   if (Array.isArray(invoice.total_taxes)) return invoice.total_taxes.reduce((sum, t) => sum + t.amount, 0);

@@ -10,7 +10,7 @@ import { processPaypalEvent } from '../../gateways/paypal/process-event.js';
 import { readPaypalEvent } from '../../gateways/paypal/receive.js';
 import { readTransmission, VerificationError, verifyTransmission } from '../../gateways/paypal/verify.js';
 import { router } from '../openapi.js';
-import { ErrorSchema, json } from '../schemas.js';
+import { errorResponse, json } from '../schemas.js';
 
 const ReceivedSchema = z
   .object({
@@ -20,8 +20,6 @@ const ReceivedSchema = z
     processed: z.boolean(),
   })
   .openapi('PaypalWebhookReceived');
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function paypalWebhookRoutes(config: Config, certOptions: Partial<CertificateStoreOptions> = {}) {
   // One certificate cache per app (bounded; see certificates.ts).

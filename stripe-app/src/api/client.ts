@@ -11,10 +11,12 @@ import type {
   BulkActionResponse,
   CollectionsResponse,
   EventDetailResponse,
+  EventListParams,
   EventResponse,
   ExportLinkResponse,
   ExportRequest,
   InvoiceDetailResponse,
+  InvoiceListParams,
   InvoiceResponse,
   LinkCreatedResponse,
   List,
@@ -25,6 +27,7 @@ import type {
   ReconcileRunResponse,
   SettingsResponse,
   SettingsUpdate,
+  StatsParams,
   StatsResponse,
   SyncRunResponse,
   SyncStatusResponse,
@@ -34,33 +37,19 @@ import type {
 
 export type * from './contract';
 
-export type Gateway = 'stripe' | 'paypal';
-export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due' | 'failed';
+// Request parameters are the backend's own query schemas' input types (see contract.ts).
+export type Gateway = NonNullable<InvoiceListParams['gateway']>;
+export type InvoiceStatusFilter = NonNullable<InvoiceListParams['status']>;
 export type InvoiceAction = 'retry' | 'void' | 'mark-uncollectible' | 'send-reminder';
 
 export interface PageParams {
   limit?: number;
   cursor?: string | null;
 }
-export interface DateParams {
-  from?: string;
-  to?: string;
-}
-export interface InvoiceFilters extends DateParams {
-  tenant_id?: string;
-  status?: InvoiceStatusFilter;
-  gateway?: Gateway;
-  q?: string;
-}
-export interface EventFilters extends DateParams {
-  gateway?: Gateway;
-  type?: string;
-  tenant_id?: string;
-  processed?: boolean;
-}
-export interface StatsFilters extends DateParams {
-  tenant_id?: string;
-}
+export type InvoiceFilters = Omit<InvoiceListParams, 'limit' | 'cursor'>;
+/** `processed` is sent as the query string's true/false */
+export type EventFilters = Omit<EventListParams, 'limit' | 'cursor' | 'processed'> & { processed?: boolean };
+export type StatsFilters = StatsParams;
 
 /** One field's validation message from a 400 answer. */
 export interface FieldIssue {

@@ -1,5 +1,5 @@
-// The backend's response types, imported type-only so a contract change fails the app's type
-// check. The only file of the app that reaches into backend/ (the upload bundle replaces it with a
+// The backend's request and response types, imported type-only so a contract change fails the
+// app's type check. The only file of the app that reaches into backend/ (the upload bundle replaces it with a
 // snapshot of these types; see stripe-app/scripts/bundle.ts).
 export type {
   LinkCreatedResponse,
@@ -18,6 +18,9 @@ export type {
   HistoryEntry,
   InvoiceDetailResponse,
   InvoiceResponse,
+  EventListParams,
+  InvoiceListParams,
+  StatsParams,
   StatsResponse,
 } from '../../../backend/http/ledger-schemas';
 export type {

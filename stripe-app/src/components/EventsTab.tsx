@@ -6,7 +6,7 @@ import type { ApiClient, Gateway } from '../api/client';
 import { usePagedList, useRequest } from '../api/hooks';
 import { formatDateTime } from '../format';
 import { ExportButton } from './ExportButton';
-import { useReloadOn, type PageScope } from './FilterBar';
+import { useReloadOn, type TabProps } from './FilterBar';
 import { GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
@@ -14,20 +14,7 @@ import { Empty, ErrorBanner, Loading } from './states';
 import { EVENT_STATUSES, StatusBadge, StatusLegend, eventStatusKey } from './status';
 import { EVENT_COLUMNS, eventRows } from './tables';
 
-export function EventsTab({
-  api,
-  locale,
-  scope,
-  onChanged,
-  version = 0,
-}: {
-  api: ApiClient;
-  locale: string;
-  scope: PageScope;
-  onChanged: () => void;
-  /** changes when the page changed the ledger itself: re-read the list */
-  version?: number;
-}) {
+export function EventsTab({ api, locale, scope, onChanged, version = 0 }: TabProps) {
   const [gateway, setGateway] = useState('');
   const [type, setType] = useState('');
   const [processed, setProcessed] = useState('');

@@ -8,13 +8,13 @@ import { useState } from 'react';
 import { Box, Button, DataTable, FocusView, Select, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { showToast } from '@stripe/ui-extension-sdk/utils';
-import type { ActionResult, ApiClient, Gateway, InvoiceStatusFilter } from '../api/client';
+import type { ActionResult, Gateway, InvoiceStatusFilter } from '../api/client';
 import { usePagedList } from '../api/hooks';
 import { toastText, useAction } from '../api/use-action';
 import { invoiceLabel } from '../format';
 import { BulkActions } from './BulkActions';
 import { ExportButton } from './ExportButton';
-import { useReloadOn, type PageScope } from './FilterBar';
+import { useReloadOn, type TabProps } from './FilterBar';
 import { GatewayFilter } from './filters';
 import { FirstRun } from './FirstRun';
 import { InvoicePanel } from './InvoicePanel';
@@ -32,17 +32,10 @@ export function InvoicesTab({
   scope,
   onChanged,
   version = 0,
-}: {
-  api: ApiClient;
+}: TabProps & {
   /** for the first-run state's webhook URLs */
   environment: ExtensionContextValue['environment'];
   accountId: string;
-  locale: string;
-  scope: PageScope;
-  /** something the page shows elsewhere (cards, chart) may have changed */
-  onChanged: () => void;
-  /** changes when the page changed the ledger itself: re-read the list */
-  version?: number;
 }) {
   const [status, setStatus] = useState('');
   const [gateway, setGateway] = useState('');
