@@ -20,8 +20,10 @@ import { statsRoutes } from './http/routes/stats.js';
 import { stripeWebhookRoutes } from './http/routes/webhooks-stripe.js';
 import { paypalWebhookRoutes } from './http/routes/webhooks-paypal.js';
 import { actionRoutes } from './http/routes/actions.js';
+import { bulkRoutes } from './http/routes/bulk.js';
 import { collectionsRoutes } from './http/routes/collections.js';
 import { exportRoutes } from './http/routes/exports.js';
+import { reconcileRoutes } from './http/routes/reconcile.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -65,9 +67,11 @@ export function createApp(deps: Deps) {
   app.route('/api', invoiceRoutes());
   app.route('/api', eventRoutes());
   app.route('/api', statsRoutes());
+  app.route('/api', bulkRoutes());
   app.route('/api', actionRoutes());
   app.route('/api', collectionsRoutes());
   app.route('/api', exports.api);
+  app.route('/api', reconcileRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'StripeAppSignature', {
     type: 'apiKey',

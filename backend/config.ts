@@ -59,6 +59,8 @@ const configSchema = z.object({
     ]),
   PAYPAL_MAX_CLOCK_SKEW_MINUTES: z.coerce.number().int().min(1).max(60).default(10),
   PAST_DUE_SCHEDULE: z.string().min(1).default('0 6 * * *'),
+  // reconciliation of missed Stripe events for every installed account (cron, UTC): hourly
+  RECONCILE_SCHEDULE: z.string().min(1).default('0 * * * *'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SYNC_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(20),
   // Lets notify_url reach loopback/private receivers (local development, tests); never in production.
@@ -91,4 +93,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return parsed.data;
+}
+
+/** loadConfig for entry points (npm start, sync, migrate): a bad value is printed, naming the variable, and answers null. */
+export function loadConfigOrReport(env: Record<string, string | undefined> = process.env): Config | null {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return null;
+  }
 }

@@ -1,40 +1,31 @@
 // config -> database -> migrations -> app -> server; SIGTERM/SIGINT drain requests and close the pool.
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase } from './db/client.js';
-import { migrate, MigrationChecksumError } from './db/migrate.js';
+import { loadConfigOrReport } from './config.js';
+import { MigrationChecksumError, openMigratedDatabase } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { configuredModes, createStripeClients } from './gateways/stripe/api-client.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startApplier, type Applier } from './jobs/applier.js';
+import { startReconcileSchedule } from './jobs/reconcile.js';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) process.exit(1);
   const logger = createLogger(config.LOG_LEVEL);
   const started = performance.now();
-  const db = await openDatabase(config);
-  let applied: string[];
+  let opened;
   try {
-    applied = await migrate(db.sql);
+    opened = await openMigratedDatabase(config);
   } catch (err) {
     if (err instanceof MigrationChecksumError) {
       logger.fatal(err.message);
       console.error(err.message);
-      await db.close();
       process.exit(1);
     }
     throw err;
   }
+  const { db, applied } = opened;
   if (applied.length) logger.info({ applied }, 'migrations applied');
 
   // Webhooks only store events; the applier applies them (and wakes on this process's webhooks).
@@ -56,6 +47,7 @@ async function main() {
     { ...deps, allowPrivateReceivers: config.NOTIFY_ALLOW_PRIVATE },
     { schedule: config.PAST_DUE_SCHEDULE },
   );
+  const reconcile = startReconcileSchedule(deps, { schedule: config.RECONCILE_SCHEDULE });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {
@@ -84,6 +76,7 @@ async function main() {
     server.close(async () => {
       await scheduler.stop(); // lets a running scan finish before the pool closes
       await applier.stop(); // lets a running batch commit
+      await reconcile.stop(); // interrupts a running pass at its next request
       await db.close();
       clearTimeout(force);
       logger.info('stopped');

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import type { Sql } from './client.js';
+import { openDatabase, type Database, type Sql } from './client.js';
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 const LOCK_KEY = 7_301_001; // arbitrary, unique to this service
@@ -78,4 +78,19 @@ export async function migrate(sql: Sql, opts: { dir?: string } = {}): Promise<st
     }
     return applied;
   });
+}
+
+/**
+ * The start-up of every entry point: open the database (DATABASE_URL or the embedded engine) and
+ * apply pending migrations. On failure (a changed applied migration: MigrationChecksumError) the
+ * database is closed again before the error is thrown.
+ */
+export async function openMigratedDatabase(config: Parameters<typeof openDatabase>[0]): Promise<{ db: Database; applied: string[] }> {
+  const db = await openDatabase(config);
+  try {
+    return { db, applied: await migrate(db.sql) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
 }

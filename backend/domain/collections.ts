@@ -82,15 +82,14 @@ export function collectionsWindow(now: Date, f: CollectionsFilter): { from: Date
   return { from, to };
 }
 
-export async function getCollections(db: Db, scope: Scope, now: Date, f: CollectionsFilter): Promise<Collections> {
-  const { from, to } = collectionsWindow(now, f);
-  if (f.tenant_id) await getTenant(db, scope, f.tenant_id); // another account's tenant is 404
+/** The four figures of the window, per currency (and, for open invoices, per tenant and bucket). */
+function readFigures(db: Db, scope: Scope, now: Date, f: CollectionsFilter, from: Date, to: Date) {
   const a = scope.accountId;
   const m = scope.livemode;
   const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   const tenant = (col = db`i.tenant_id`) => (f.tenant_id ? db`AND ${col} = ${f.tenant_id}` : db``);
 
-  const [sales, receivables, paid, open] = await Promise.all([
+  return Promise.all([
     db<{ currency: string; amount: number }[]>`
       SELECT i.currency, sum(i.amount_due)::bigint AS amount FROM invoices i
       WHERE i.account_id = ${a} AND i.livemode = ${m} AND i.status <> 'draft' AND NOT i.deleted
@@ -148,7 +147,12 @@ export async function getCollections(db: Db, scope: Scope, now: Date, f: Collect
       ) o
       LEFT JOIN tenants t ON t.id = o.tenant_id AND t.account_id = ${a} AND t.livemode = ${m}`,
   ]);
+}
 
+type Figures = Awaited<ReturnType<typeof readFigures>>;
+
+/** Folds the figures into one entry per currency: DSO, overdue ratio, days to pay, recoveries, top tenants. */
+function toCollections([sales, receivables, paid, open]: Figures, now: Date, from: Date, to: Date): Collections {
   const windowDays = (to.getTime() - from.getTime()) / DAY_MS;
   const byCurrency = new Map<string, CurrencyCollections>();
   const entry = (currency: string) => {
@@ -223,6 +227,12 @@ export async function getCollections(db: Db, scope: Scope, now: Date, f: Collect
     as_of: now,
     currencies: [...byCurrency.values()].sort((x, y) => x.currency.localeCompare(y.currency)),
   };
+}
+
+export async function getCollections(db: Db, scope: Scope, now: Date, f: CollectionsFilter): Promise<Collections> {
+  const { from, to } = collectionsWindow(now, f);
+  if (f.tenant_id) await getTenant(db, scope, f.tenant_id); // another account's tenant is 404
+  return toCollections(await readFigures(db, scope, now, f, from, to), now, from, to);
 }
 
 /** Records that an invoice was paid outside the gateway (Stripe paid_out_of_band, PayPal MARKED_AS_PAID). */

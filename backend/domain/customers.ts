@@ -4,8 +4,7 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import type { ChangeSource } from './invoices.js';
-import { readSettings } from './settings.js';
-import { tenantByExternalRef, tenantForIdentities, type Gateway } from './tenants.js';
+import { tenantForIdentities, type Gateway } from './tenants.js';
 
 export type Metadata = Record<string, string>;
 
@@ -39,15 +38,6 @@ export async function upsertCustomer(db: Db, scope: Scope, customer: GatewayCust
         < (EXCLUDED.source_time, COALESCE(EXCLUDED.source_event_id, ''))
     RETURNING external_id`;
   return rows.length > 0;
-}
-
-/** The stored metadata of a customer, or null when the customer is unknown. */
-export async function customerMetadata(db: Db, scope: Scope, gateway: Gateway, externalId: string): Promise<Metadata | null> {
-  const [row] = await db<{ metadata: Metadata }[]>`
-    SELECT metadata FROM gateway_customers
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND gateway = ${gateway}
-      AND external_id = ${externalId}`;
-  return row?.metadata ?? null;
 }
 
 export interface TenantClues {
@@ -85,13 +75,6 @@ export async function resolveTenant(db: Db, scope: Scope, gateway: Gateway, clue
   return row?.tenant_id ?? null;
 }
 
-async function tenantFromMetadata(db: Db, scope: Scope, metadata: Metadata | null): Promise<string | null> {
-  // Settings are read only when there is metadata to match.
-  if (!metadata || Object.keys(metadata).length === 0) return null;
-  const { tenant_metadata_key: key } = await readSettings(db, scope);
-  return key ? tenantByExternalRef(db, scope, metadata[key]) : null;
-}
-
 /**
  * After a customer's metadata changed: its invoices and events follow the tenant the metadata now
  * names. Only for customers without a tenant link (a link always wins), and never for invoices
@@ -100,7 +83,8 @@ async function tenantFromMetadata(db: Db, scope: Scope, metadata: Metadata | nul
 export async function retenantCustomer(db: Db, scope: Scope, gateway: Gateway, customerId: string): Promise<string | null> {
   const linked = await tenantForIdentities(db, scope, gateway, [customerId]);
   if (linked) return linked;
-  const tenantId = await tenantFromMetadata(db, scope, await customerMetadata(db, scope, gateway, customerId));
+  // not linked: the metadata half of the one rule (resolveTenant) decides
+  const tenantId = await resolveTenant(db, scope, gateway, { identities: [], metadata: null, customerId });
   const moved = await db<{ id: string }[]>`
     UPDATE invoices i SET tenant_id = ${tenantId}, updated_at = now()
     WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.gateway = ${gateway}

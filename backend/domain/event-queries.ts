@@ -5,7 +5,7 @@ import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
 import type { TenantRef } from './invoice-queries.js';
 import type { InvoiceStatus } from './invoices.js';
-import { decodeCursor, page } from './pagination.js';
+import { newestFirstPage } from './pagination.js';
 import { pastDueRule, scopeGraceDays, type InvoiceState } from './past-due-rule.js';
 import { isUuid } from './query-input.js';
 import type { Gateway } from './tenants.js';
@@ -132,20 +132,12 @@ export async function listEvents(
   filters: EventFilters,
   now: Date = new Date(),
 ): Promise<{ data: PaymentEvent[]; next_cursor: string | null }> {
-  const after = decodeCursor(filters.cursor);
-  // The page is cut from payment_events alone, then joined: joined first, the planner may hash-join
-  // every event of the account before sorting (measured: 250 ms instead of 1 ms at 150k events).
-  const rows = await db<EventRow[]>`
-    SELECT ${itemColumns(db, scope, now)}
-    FROM (
-      SELECT * FROM payment_events e
-      WHERE ${eventFilterSql(db, scope, filters)}
-        ${after ? db`AND (e.occurred_at, e.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
-      ORDER BY e.occurred_at DESC, e.id DESC
-      LIMIT ${filters.limit + 1}
-    ) e ${joins(db)}
-    ORDER BY e.occurred_at DESC, e.id DESC`;
-  const result = page(rows, filters.limit, (r) => r.occurred_at);
+  const result = await newestFirstPage<EventRow>(
+    db,
+    { columns: itemColumns(db, scope, now), table: 'payment_events', alias: 'e', time: 'occurred_at',
+      where: eventFilterSql(db, scope, filters), joins: joins(db), limit: filters.limit, cursor: filters.cursor },
+    (r) => r.occurred_at,
+  );
   return { data: result.data.map(toEvent), next_cursor: result.next_cursor };
 }
 

@@ -3,16 +3,12 @@
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
 import { notFound } from './errors.js';
-import type { DisplayStatus, InvoiceStatus } from './invoices.js';
-
-export type InvoiceStatusFilter = InvoiceStatus | 'past_due' | 'failed';
-import { decodeCursor, page } from './pagination.js';
+import type { DisplayStatus, InvoiceStatus, InvoiceStatusFilter } from './invoices.js';
+import { newestFirstPage } from './pagination.js';
 import { dashboardUrl, pastDueRule, scopeGraceDays, type InvoiceState } from './past-due-rule.js';
 import { containsPattern, isUuid } from './query-input.js';
 import type { Gateway } from './tenants.js';
 import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js';
-
-/** A LIKE pattern matching `q` anywhere, case-folded, with LIKE's wildcards taken literally. */
 
 /**
  * The text the trigram index of migration 008 covers. Whatever one of the three fields contains,
@@ -145,20 +141,12 @@ export async function listInvoices(
   filters: InvoiceFilters,
   now: Date,
 ): Promise<{ data: Invoice[]; next_cursor: string | null }> {
-  const after = decodeCursor(filters.cursor);
-  // The page is cut from invoices alone, then joined to tenants (joined first, the planner may
-  // hash-join every invoice of the account before sorting).
-  const rows = await db<InvoiceRow[]>`
-    SELECT ${itemColumns(db, scope, now)}
-    FROM (
-      SELECT * FROM invoices i
-      WHERE ${invoiceFilterSql(db, scope, filters, now)}
-        ${after ? db`AND (i.created_at, i.id) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
-      ORDER BY i.created_at DESC, i.id DESC
-      LIMIT ${filters.limit + 1}
-    ) i ${tenantJoin(db)}
-    ORDER BY i.created_at DESC, i.id DESC`;
-  const result = page(rows, filters.limit, (r) => r.created_at);
+  const result = await newestFirstPage<InvoiceRow>(
+    db,
+    { columns: itemColumns(db, scope, now), table: 'invoices', alias: 'i', time: 'created_at',
+      where: invoiceFilterSql(db, scope, filters, now), joins: tenantJoin(db), limit: filters.limit, cursor: filters.cursor },
+    (r) => r.created_at,
+  );
   return { data: result.data.map((r) => toInvoice(r, scope)), next_cursor: result.next_cursor };
 }
 

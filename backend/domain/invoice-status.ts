@@ -2,11 +2,15 @@
 // status changes are allowed, how same-second sources rank, and what an admin sees.
 import type { Gateway } from './tenants.js';
 
-export type InvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+/** The gateway statuses of an invoice (Stripe's; PayPal's are mapped onto them): the one list. */
+export const INVOICE_STATUSES = ['draft', 'open', 'paid', 'uncollectible', 'void'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** What an admin sees: an open invoice that is past due shows as past_due. */
 export type DisplayStatus = InvoiceStatus | 'past_due';
 
-export const INVOICE_STATUSES: InvoiceStatus[] = ['draft', 'open', 'paid', 'uncollectible', 'void'];
+/** The list's status filter: a gateway status, every past-due invoice, or the failed ones. */
+export const INVOICE_STATUS_FILTERS = [...INVOICE_STATUSES, 'past_due', 'failed'] as const;
+export type InvoiceStatusFilter = (typeof INVOICE_STATUS_FILTERS)[number];
 
 /** Tie-break rank for sources with the same timestamp: draft < open < the final statuses. */
 export const STATUS_RANK: Record<InvoiceStatus, number> = { draft: 0, open: 1, uncollectible: 2, paid: 3, void: 3 };

@@ -15,6 +15,7 @@ import { applyInvoiceSnapshots } from './ledger-batch.js';
 export {
   allowedStatusChange,
   displayStatus,
+  INVOICE_STATUS_FILTERS,
   INVOICE_STATUSES,
   STATUS_RANK,
   type ApplyResult,
@@ -22,6 +23,7 @@ export {
   type DisplayStatus,
   type InvoiceSnapshot,
   type InvoiceStatus,
+  type InvoiceStatusFilter,
 } from './invoice-status.js';
 
 export async function recordHistory(

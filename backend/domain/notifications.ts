@@ -23,6 +23,7 @@ import { recordHistory } from './invoices.js';
 import { formatMoney } from './money.js';
 import { PAST_DUE_SCAN_SOURCE } from './past-due-transitions.js';
 import { pastDueRule, rowGraceDays } from './past-due-rule.js';
+import { ADMIN_WORDING, tenantStepDays, toneFor, type ReminderStep, type ReminderTone } from './reminder-tones.js';
 
 /** Attempts before a notification is given up as failed. */
 export const MAX_ATTEMPTS = 8;
@@ -58,13 +59,17 @@ export async function createDueNotifications(tx: Db, now: Date, scope: Scope | n
   const customer = pastDueRule(tx, now, () => tx`COALESCE(s.past_due_grace_days, 0)`);
   const rows = await tx<{ kind: NotificationKind; count: number }[]>`
     WITH aged AS (
-      SELECT i.id, i.account_id, i.livemode, 'admin' AS kind, s.reminder_steps AS steps, ${admin.daysOfPastDue()} AS days
+      -- a tenant's own reminder steps (migration 018) replace the account's for its invoices
+      SELECT i.id, i.account_id, i.livemode, 'admin' AS kind, COALESCE(${tenantStepDays(tx)}, s.reminder_steps) AS steps,
+        ${admin.daysOfPastDue()} AS days
       FROM account_settings s
       JOIN invoices i ON i.account_id = s.account_id AND i.livemode = s.livemode
+      LEFT JOIN tenants t ON t.id = i.tenant_id AND t.account_id = i.account_id AND t.livemode = i.livemode
       WHERE s.notify_url IS NOT NULL AND ${admin.pastDue()} ${only('s')}
       UNION ALL
       -- '{0,7,30}' is the column default, for accounts that never saved settings.
-      SELECT i.id, i.account_id, i.livemode, 'customer', COALESCE(s.reminder_steps, '{0,7,30}'), ${customer.daysOfPastDue()}
+      SELECT i.id, i.account_id, i.livemode, 'customer', COALESCE(${tenantStepDays(tx)}, s.reminder_steps, '{0,7,30}'),
+        ${customer.daysOfPastDue()}
       FROM tenants t
       JOIN invoices i ON i.tenant_id = t.id AND i.account_id = t.account_id AND i.livemode = t.livemode
       LEFT JOIN account_settings s ON s.account_id = t.account_id AND s.livemode = t.livemode
@@ -122,7 +127,13 @@ export interface DueNotification {
   tenant_name: string | null;
   notify_url: string | null;
   notify_secret: string | null;
+  /** the tenant's own reminder steps, or null (the account's apply) */
+  tenant_steps: ReminderStep[] | null;
+  account_steps: number[] | null;
 }
+
+/** The tone of a claimed reminder (per-tenant escalation, reminder-tones.ts). */
+export const toneOf = (n: DueNotification): ReminderTone => toneFor(n.step, n.tenant_steps, n.account_steps ?? [0, 7, 30]);
 
 /** What one delivery attempt came to. */
 export type DeliveryOutcome =
@@ -136,6 +147,8 @@ export interface AdminNotificationPayload {
   type: 'invoice.past_due';
   livemode: boolean;
   step: number;
+  /** the step's tone: the tenant's own, else friendly, firm, final by position in the account's steps */
+  tone: ReminderTone;
   text: string;
   tenant: { id: string; name: string } | null;
   invoice: {
@@ -160,12 +173,15 @@ export function adminPayload(n: DueNotification): AdminNotificationPayload {
   const age = `${days} day${days === 1 ? '' : 's'} past due`;
   const head = n.step === 0 ? `${what}${who} is now past due (${age})` : `${what}${who} is still unpaid: ${age}`;
   const link = n.hosted_url ? ` <${n.hosted_url}|Open invoice>` : '';
+  const tone = toneOf(n);
+  const { lead, close } = ADMIN_WORDING[tone];
   return {
     id: n.id,
     type: 'invoice.past_due',
     livemode: n.livemode,
     step: n.step,
-    text: `${head}, ${owed}.${link}`,
+    tone,
+    text: `${lead}${head}, ${owed}.${close}${link}`,
     tenant: n.tenant_id && n.tenant_name !== null ? { id: n.tenant_id, name: n.tenant_name } : null,
     invoice: {
       id: n.invoice_id,
@@ -192,8 +208,8 @@ export async function claimDueNotifications(sql: Sql, now: Date, scope: Scope | 
     WITH claimed AS (
       UPDATE notifications n SET attempts = n.attempts + 1, next_attempt_at = ${new Date(now.getTime() + CLAIM_MS)},
         updated_at = now()
-      WHERE n.id IN (
-        SELECT id FROM notifications
+      WHERE (n.account_id, n.id) IN (
+        SELECT account_id, id FROM notifications
         WHERE status = 'pending' AND next_attempt_at <= ${now}
           ${scope ? sql`AND account_id = ${scope.accountId} AND livemode = ${scope.livemode}` : sql``}
         ORDER BY next_attempt_at, id
@@ -205,7 +221,8 @@ export async function claimDueNotifications(sql: Sql, now: Date, scope: Scope | 
       ${rule.isPastDue()} AS still_past_due,
       i.gateway, i.external_id, i.number, i.currency, i.amount_remaining, i.due_date, ${rule.since()} AS past_due_since,
       ${rule.daysOfPastDue()} AS days, i.hosted_url, i.pdf_url,
-      t.id AS tenant_id, t.name AS tenant_name, s.notify_url, s.notify_secret
+      t.id AS tenant_id, t.name AS tenant_name, s.notify_url, s.notify_secret,
+      t.reminder_steps AS tenant_steps, s.reminder_steps AS account_steps
     FROM claimed c
     JOIN invoices i ON i.id = c.invoice_id AND i.account_id = c.account_id AND i.livemode = c.livemode
     LEFT JOIN tenants t ON t.id = i.tenant_id AND t.account_id = c.account_id AND t.livemode = c.livemode
@@ -239,7 +256,7 @@ export async function recordDeliveryOutcome(sql: Sql, n: DueNotification, outcom
       WHERE id = ${n.id} AND account_id = ${n.account_id} AND livemode = ${n.livemode}`;
     if (ok && n.kind === 'customer') {
       await recordHistory(tx, scope, n.invoice_id, 'past_due', 'past_due', now, PAST_DUE_SCAN_SOURCE,
-        `customer reminder sent through Stripe (step ${n.step})`);
+        `customer reminder sent through Stripe (step ${n.step}, ${toneOf(n)})`);
     }
   });
   return state;

@@ -1,4 +1,6 @@
 // Opaque keyset cursors: base64url of the sort key of the last row of a page.
+import type postgres from 'postgres';
+import type { Db } from '../db/client.js';
 import { inDateWindow, isUuid } from './query-input.js';
 
 export class InvalidCursorError extends Error {}
@@ -46,4 +48,44 @@ export function page<T extends { id: string }>(
   const next_cursor =
     rows.length > limit && last ? encodeCursor({ t: sortTime(last).toISOString(), id: last.id }) : null;
   return { data, next_cursor };
+}
+
+export interface NewestFirstQuery {
+  /** the select list, over `alias` and whatever `joins` adds */
+  columns: postgres.Fragment;
+  table: 'invoices' | 'payment_events';
+  alias: 'i' | 'e';
+  /** the sort column (with id as the tie-break), newest first */
+  time: 'created_at' | 'occurred_at';
+  /** the conditions on the table (scope and filters) */
+  where: postgres.Fragment;
+  joins: postgres.Fragment;
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * One page of a list, newest first. The page is cut from the table alone, then joined: joined
+ * first, the planner may hash-join every row of the account before sorting (measured on events:
+ * 250 ms instead of 1 ms at 150k rows).
+ */
+export async function newestFirstPage<R extends { id: string }>(
+  db: Db,
+  q: NewestFirstQuery,
+  sortTime: (row: R) => Date,
+): Promise<{ data: R[]; next_cursor: string | null }> {
+  const after = decodeCursor(q.cursor);
+  const sort = db`${db(q.alias)}.${db(q.time)}`;
+  const key = db`${db(q.alias)}.id`;
+  const rows = await db<R[]>`
+    SELECT ${q.columns}
+    FROM (
+      SELECT * FROM ${db(q.table)} ${db(q.alias)}
+      WHERE ${q.where}
+        ${after ? db`AND (${sort}, ${key}) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+      ORDER BY ${sort} DESC, ${key} DESC
+      LIMIT ${q.limit + 1}
+    ) ${db(q.alias)} ${q.joins}
+    ORDER BY ${sort} DESC, ${key} DESC`;
+  return page(rows, q.limit, sortTime);
 }

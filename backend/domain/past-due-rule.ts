@@ -11,10 +11,10 @@
 import type postgres from 'postgres';
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
-import type { InvoiceStatus } from './invoices.js';
 
-/** The one badge an invoice shows. */
-export type InvoiceState = InvoiceStatus | 'past_due' | 'failed';
+/** The one badge an invoice shows, in the order the API documents them. */
+export const INVOICE_STATES = ['draft', 'open', 'past_due', 'failed', 'paid', 'uncollectible', 'void'] as const;
+export type InvoiceState = (typeof INVOICE_STATES)[number];
 
 const DAY_MS = 86_400_000;
 

@@ -5,6 +5,7 @@ import type { Scope } from './accounts.js';
 import { conflict, notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
 import { containsPattern, isUuid } from './query-input.js';
+import type { ReminderStep } from './reminder-tones.js';
 
 export type Gateway = 'stripe' | 'paypal';
 
@@ -20,11 +21,14 @@ export interface Tenant {
   name: string;
   external_ref: string | null;
   customer_reminders: boolean;
+  /** the tenant's own reminder escalation; null: the account's reminder_steps (tones by position) */
+  reminder_steps: ReminderStep[] | null;
   created_at: Date;
   updated_at: Date;
   links: TenantLink[];
 }
 
+const stepsJson = (db: Db, steps: ReminderStep[] | null) => (steps ? db.json(steps as never) : null);
 
 async function withLinks(db: Db, scope: Scope, tenants: Omit<Tenant, 'links'>[]): Promise<Tenant[]> {
   if (tenants.length === 0) return [];
@@ -47,7 +51,7 @@ export async function listTenants(
   const after = decodeCursor(opts.cursor);
   const q = opts.q ? containsPattern(opts.q) : null;
   const rows = await db<Omit<Tenant, 'links'>[]>`
-    SELECT id, name, external_ref, customer_reminders, created_at, updated_at FROM tenants
+    SELECT id, name, external_ref, customer_reminders, reminder_steps, created_at, updated_at FROM tenants
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode}
       ${q ? db`AND (lower(name) LIKE ${q} OR lower(external_ref) LIKE ${q})` : db``}
       ${opts.link ? db`AND id IN (SELECT tenant_id FROM tenant_links WHERE account_id = ${scope.accountId}
@@ -62,7 +66,7 @@ export async function listTenants(
 export async function getTenant(db: Db, scope: Scope, id: string): Promise<Tenant> {
   if (!isUuid(id)) throw notFound('tenant');
   const rows = await db<Omit<Tenant, 'links'>[]>`
-    SELECT id, name, external_ref, customer_reminders, created_at, updated_at FROM tenants
+    SELECT id, name, external_ref, customer_reminders, reminder_steps, created_at, updated_at FROM tenants
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}`;
   if (rows.length === 0) throw notFound('tenant');
   return (await withLinks(db, scope, rows))[0];
@@ -72,14 +76,15 @@ export interface TenantInput {
   name: string;
   external_ref?: string | null;
   customer_reminders?: boolean;
+  reminder_steps?: ReminderStep[] | null;
 }
 
 export async function createTenant(db: Db, scope: Scope, input: TenantInput): Promise<Tenant> {
   try {
     const [row] = await db<{ id: string }[]>`
-      INSERT INTO tenants (account_id, livemode, name, external_ref, customer_reminders)
+      INSERT INTO tenants (account_id, livemode, name, external_ref, customer_reminders, reminder_steps)
       VALUES (${scope.accountId}, ${scope.livemode}, ${input.name}, ${input.external_ref ?? null},
-              ${input.customer_reminders ?? false})
+              ${input.customer_reminders ?? false}, ${stepsJson(db, input.reminder_steps ?? null)})
       RETURNING id`;
     return getTenant(db, scope, row.id);
   } catch (err) {
@@ -96,6 +101,7 @@ export async function updateTenant(db: Db, scope: Scope, id: string, input: Part
         name = ${input.name ?? current.name},
         external_ref = ${input.external_ref === undefined ? current.external_ref : input.external_ref},
         customer_reminders = ${input.customer_reminders ?? current.customer_reminders},
+        reminder_steps = ${stepsJson(db, input.reminder_steps === undefined ? current.reminder_steps : input.reminder_steps)},
         updated_at = now()
       WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND id = ${id}`;
   } catch (err) {
@@ -190,6 +196,17 @@ export async function tenantForIdentities(
     ORDER BY array_position(${ids}::text[], external_id)
     LIMIT 1`;
   return row?.tenant_id ?? null;
+}
+
+/** A link on one of the identities, else the tenant whose external_ref is `ref` (PayPal's custom_id / reference). */
+export async function tenantByLinkOrRef(
+  db: Db,
+  scope: Scope,
+  gateway: Gateway,
+  identities: (string | null | undefined)[],
+  ref: string | null | undefined,
+): Promise<string | null> {
+  return (await tenantForIdentities(db, scope, gateway, identities)) ?? (await tenantByExternalRef(db, scope, ref));
 }
 
 /** The tenant whose external_ref equals `ref` (metadata / custom_id matching). */

@@ -1,6 +1,8 @@
 // Request and response schemas of the ledger's read API (invoices, events, stats). Their inferred
 // types are imported type-only by the Stripe App, so the exported type names are part of the contract.
 import { z } from '@hono/zod-openapi';
+import { INVOICE_STATES } from '../domain/past-due-rule.js';
+import { INVOICE_STATUS_FILTERS, INVOICE_STATUSES } from '../domain/invoices.js';
 import { inDateWindow } from '../domain/query-input.js';
 import { GatewaySchema, ListQuery } from './schemas.js';
 
@@ -39,7 +41,7 @@ const fromNotAfterTo = (v: { from?: Date; to?: Date }, ctx: z.RefinementCtx) => 
   }
 };
 
-export const InvoiceStatusFilter = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void', 'past_due', 'failed']);
+export const InvoiceStatusFilter = z.enum(INVOICE_STATUS_FILTERS);
 
 export const InvoiceListQuery = ListQuery.extend({
   tenant_id: uuid.optional(),
@@ -87,9 +89,9 @@ export const IdParams = z.object({ id: z.string().openapi({ param: { name: 'id',
 // --- responses --------------------------------------------------------------------------------
 
 const TenantRefSchema = z.object({ id: z.string(), name: z.string() }).nullable();
-const statusEnum = z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']);
+const statusEnum = z.enum(INVOICE_STATUSES);
 export const InvoiceStateSchema = z
-  .enum(['draft', 'open', 'past_due', 'failed', 'paid', 'uncollectible', 'void'])
+  .enum(INVOICE_STATES)
   .openapi({
     description:
       'the one badge the app shows, derived when read: `failed` (open, latest automatic payment failed, also ' +

@@ -58,6 +58,9 @@ export const ScanResultSchema = z
     cleared: z.number().int().openapi({ description: 'invoices no longer past due' }),
     notifications_created: countsOf(['admin', 'customer'] as const),
     deliveries: countsOf(['delivered', 'retrying', 'failed', 'cancelled'] as const),
+    digests: countsOf(['created', 'delivered', 'retrying', 'failed', 'cancelled'] as const).openapi({
+      description: 'daily digests claimed by this scan, and digest deliveries',
+    }),
     duration_ms: z.number().int(),
   })
   .openapi('ScanResult');

@@ -13,10 +13,13 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+/** An error answer of a route, in the one error shape. */
+export const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
+
 export const errorResponses = {
-  400: { description: 'Invalid request', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing or invalid app signature', content: { 'application/json': { schema: ErrorSchema } } },
-  404: { description: 'Not found (or another account’s)', content: { 'application/json': { schema: ErrorSchema } } },
+  400: errorResponse('Invalid request'),
+  401: errorResponse('Missing or invalid app signature'),
+  404: errorResponse('Not found (or another account’s)'),
 } as const;
 
 export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
@@ -43,6 +46,7 @@ export const SettingsSchema = z
     notify_url: z.string().nullable(),
     past_due_grace_days: z.number().int(),
     reminder_steps: z.array(z.number().int()),
+    daily_digest: z.boolean().openapi({ description: 'one summary message a day to notify_url after the past-due scan (opt-in)' }),
     notify_secret: z.string().openapi({ description: 'HMAC key that signs past-due notifications' }),
   })
   .openapi('Settings');
@@ -70,6 +74,7 @@ export const SettingsUpdateSchema = z
       .max(10)
       .refine((s) => new Set(s).size === s.length, 'reminder_steps must not repeat')
       .transform((s) => [...s].sort((a, b) => a - b)),
+    daily_digest: z.boolean(),
   })
   .partial()
   .strict()
@@ -92,12 +97,23 @@ export const LinkCreatedSchema = TenantLinkSchema.extend({
     .openapi({ description: 'why the identity could not be checked (no Stripe key for the mode; PayPal ids)' }),
 }).openapi('LinkCreated');
 
+export const ReminderToneSchema = z.enum(['friendly', 'firm', 'final']);
+export const ReminderStepSchema = z
+  .object({ days: z.number().int().min(0).max(365), tone: ReminderToneSchema })
+  .strict()
+  .openapi('ReminderStep');
+
 export const TenantSchema = z
   .object({
     id: z.string(),
     name: z.string(),
     external_ref: z.string().nullable(),
     customer_reminders: z.boolean(),
+    reminder_steps: z.array(ReminderStepSchema).nullable().openapi({
+      description:
+        'the tenant’s own reminder escalation (days past due and tone); null: the account’s reminder_steps with tones ' +
+        'friendly, firm, final by position',
+    }),
     created_at: timestamp,
     updated_at: timestamp,
     links: z.array(TenantLinkSchema),
@@ -107,8 +123,21 @@ export const TenantSchema = z
 const tenantName = z.string().trim().min(1, 'name is required').max(200);
 const externalRef = z.string().trim().min(1).max(127).nullable();
 
+const reminderSteps = z
+  .array(ReminderStepSchema)
+  .min(1, 'reminder_steps needs at least one step (null for the account’s)')
+  .max(10)
+  .refine((s) => new Set(s.map((x) => x.days)).size === s.length, 'reminder_steps must not repeat a day')
+  .transform((s) => [...s].sort((a, b) => a.days - b.days))
+  .nullable();
+
 export const TenantCreateSchema = z
-  .object({ name: tenantName, external_ref: externalRef.optional(), customer_reminders: z.boolean().optional() })
+  .object({
+    name: tenantName,
+    external_ref: externalRef.optional(),
+    customer_reminders: z.boolean().optional(),
+    reminder_steps: reminderSteps.optional(),
+  })
   .strict()
   .openapi('TenantCreate');
 
@@ -147,5 +176,7 @@ export type SettingsResponse = z.infer<typeof SettingsSchema>;
 export type SettingsUpdate = z.input<typeof SettingsUpdateSchema>;
 export type TenantResponse = z.infer<typeof TenantSchema>;
 export type TenantLinkResponse = z.infer<typeof TenantLinkSchema>;
+export type TenantUpdate = z.input<typeof TenantUpdateSchema>;
+export type ReminderStep = z.infer<typeof ReminderStepSchema>;
 export type LinkCreatedResponse = z.infer<typeof LinkCreatedSchema>;
 export type List<T> = { data: T[]; next_cursor: string | null };

@@ -19,6 +19,7 @@ import { deliverPendingNotifications } from '../gateways/notify/deliver.js';
 import type { InvoiceReminderClients } from '../gateways/stripe/customer-reminder.js';
 import { applyPastDueTransitions } from '../domain/past-due-transitions.js';
 import type { Resolver } from '../gateways/notify/public-address.js';
+import { runDigests, type DigestCounts } from './digest.js';
 
 export const DAILY_SCAN_JOB = 'past-due-scan';
 const LOCK_CLASS = 7_301_006; // advisory lock namespace of this job (key 2 = hash of the job name)
@@ -45,6 +46,8 @@ export interface ScanSummary {
   cleared: number;
   notifications_created: CreatedCounts;
   deliveries: DeliveryCounts;
+  /** daily digests claimed and delivered after the notifications */
+  digests: DigestCounts;
   duration_ms: number;
 }
 
@@ -109,12 +112,15 @@ export async function runPastDueScan(deps: ScanDeps, opts: { now?: Date; scope?:
       now,
       scope,
     );
+    const digestDeps = { sql: deps.sql, logger: deps.logger, timeoutMs: deps.deliveryTimeoutMs, allowPrivateReceivers: deps.allowPrivateReceivers, resolve: deps.resolve };
+    const digests = await runDigests(digestDeps, now, scope);
     summary = {
       as_of: now.toISOString(),
       scope: scope && { account_id: scope.accountId, livemode: scope.livemode },
       ...transitions,
       notifications_created: created,
       deliveries,
+      digests,
       duration_ms: Math.round(performance.now() - started),
     };
     deps.logger.info({ job: name, ...summary }, 'past-due scan done');

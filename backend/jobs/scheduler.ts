@@ -3,6 +3,7 @@
 // whose retry time has come (backoff retries must not wait for the next daily scan).
 import { Cron } from 'croner';
 import { deliverPendingNotifications } from '../gateways/notify/deliver.js';
+import { deliverPendingDigests } from '../gateways/notify/deliver-digests.js';
 import { lastDailyScanAsOf, runPastDueScan, type ScanDeps, type ScanOutcome } from './past-due-scan.js';
 
 const DAY_MS = 86_400_000;
@@ -53,7 +54,12 @@ export function startScheduler(deps: ScanDeps, opts: SchedulerOptions): Schedule
   const retries = setInterval(() => {
     if (delivering || stopped) return;
     delivering = true;
-    track(deliverPendingNotifications({ ...deps, timeoutMs: deps.deliveryTimeoutMs }, deps.now(), null))
+    const now = deps.now();
+    const retry = async () => {
+      await deliverPendingNotifications({ ...deps, timeoutMs: deps.deliveryTimeoutMs }, now, null);
+      await deliverPendingDigests({ ...deps, timeoutMs: deps.deliveryTimeoutMs }, now, null);
+    };
+    track(retry())
       .catch((err) => deps.logger.error({ err }, 'notification retry pass failed'))
       .finally(() => (delivering = false));
   }, opts.retryIntervalMs ?? 60_000);

@@ -3,10 +3,9 @@
 // fails or is interrupted (Ctrl-C) is continued from its saved cursor by the next one.
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig, type StripeMode } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { loadConfigOrReport, type StripeMode } from '../config.js';
+import { openMigratedDatabase } from '../db/migrate.js';
 import { isAccountId } from '../domain/accounts.js';
-import { migrate } from '../db/migrate.js';
 import { configuredModes, createStripeClients } from '../gateways/stripe/api-client.js';
 import { createLogger } from '../logger.js';
 import { SyncAlreadyRunningError, type SyncRun } from '../domain/sync-runs.js';
@@ -14,7 +13,8 @@ import { PAGE_SIZE, runBackfill } from '../gateways/stripe/backfill.js';
 
 const USAGE = 'usage: npm run sync -- --account acct_… [--mode live|test]';
 
-async function main(): Promise<number> {
+/** The command line, or the exit code when it is not one to run (help, a usage error). */
+function readArgs(): { account: string; mode?: 'live' | 'test' } | number {
   let values: { account?: string; mode?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -36,17 +36,15 @@ async function main(): Promise<number> {
     console.error(`--mode must be live or test\n${USAGE}`);
     return 2;
   }
+  return { account: values.account, mode: values.mode };
+}
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
+async function main(): Promise<number> {
+  const args = readArgs();
+  if (typeof args === 'number') return args;
+  const values = args;
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   const clients = createStripeClients(config);
   const keyed = configuredModes(clients);
   if (keyed.length === 0) {
@@ -74,7 +72,7 @@ async function main(): Promise<number> {
       process.stderr.write(`\n${msg}${detail.length ? ` (${detail.join(', ')})` : ''}\n`);
     },
   });
-  const db = await openDatabase(config);
+  const { db } = await openMigratedDatabase(config);
   const controller = new AbortController();
   const stop = (signal: string) => controller.abort(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
@@ -96,7 +94,6 @@ async function main(): Promise<number> {
     errors: run.errors,
   });
   try {
-    await migrate(db.sql);
     let barStarted = false;
     const run = await runBackfill(
       { sql: db.sql, stripe, logger, now: () => new Date(), config },

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type Stripe from 'stripe';
-import { assertDevAllowed, signAppPayload, type DevSecrets } from '../../backend/dev/dev-session.js';
+import { assertDevAllowed, signAppPayload, type DevSecrets } from './dev/dev-session.js';
 import { createBundler, type Bundle } from './build.js';
 import { findApp, ROOT } from './manifest.js';
 import type { PreviewConfig } from './host/types.js';

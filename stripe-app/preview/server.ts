@@ -14,7 +14,7 @@ import {
   removePreviewSession,
   writePreviewSession,
   type DevSecrets,
-} from '../../backend/dev/dev-session.js';
+} from './dev/dev-session.js';
 import { startFakeStripe, type FakeStripe } from '../../test/support/fake-stripe.js';
 import { invoicingRoutes } from '../../test/support/fake-stripe-invoicing.js';
 import { ROOT } from './manifest.js';

@@ -61,10 +61,13 @@ for (const [file, out] of Object.entries(result.metafile.outputs)) {
 }
 
 step('assemble stripe-app/dist/upload');
-// the app's own source files the views need at run time (type-only imports are erased)
-const sources = Object.keys(result.metafile.inputs)
-  .map((f) => resolve(root, f))
-  .filter((f) => f.startsWith(join(appDir, 'src') + '/'));
+// the app's own source files the views need: esbuild's inputs, plus the modules they import only
+// for types (esbuild erases those, but the folder's own type check needs them)
+const runtime = Object.keys(result.metafile.inputs).map((f) => resolve(root, f));
+const typeProgram = ts.createProgram(runtime.filter((f) => /\.tsx?$/.test(f)), { jsx: ts.JsxEmit.ReactJSX, noEmit: true });
+const sources = [...new Set([...runtime, ...typeProgram.getSourceFiles().map((f) => resolve(f.fileName))])].filter(
+  (f) => f.startsWith(join(appDir, 'src') + '/') && f !== join(appDir, 'src/api/contract.ts'),
+);
 for (const file of sources) {
   const target = join(upload, relative(appDir, file));
   mkdirSync(dirname(target), { recursive: true });

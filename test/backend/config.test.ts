@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.STRIPE_API_URL).toBe('https://api.stripe.com');
     expect(c.PAST_DUE_SCHEDULE).toBe('0 6 * * *');
+    expect(c.RECONCILE_SCHEDULE).toBe('0 * * * *');
     expect(c.PAYPAL_CERT_URL_PREFIXES).toEqual([
       'https://api.paypal.com/v1/notifications/certs/',
       'https://api.sandbox.paypal.com/v1/notifications/certs/',

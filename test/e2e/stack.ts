@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { signAppPayload } from '../../backend/dev/dev-session.js';
+import { signAppPayload } from '../../stripe-app/preview/dev/dev-session.js';
 import { startPreview, type Preview } from '../../stripe-app/preview/server.js';
 import { fillDemo, type DemoReport, type DemoTarget } from '../support/demo/fill.js';
 import { newAccountId } from '../support/app-harness.js';

@@ -104,6 +104,7 @@ export function tenant(over: Partial<TenantResponse> = {}): TenantResponse {
     name: 'Acme Studio',
     external_ref: 'ws_acme',
     customer_reminders: true,
+    reminder_steps: null,
     created_at: '2026-01-05T10:00:00.000Z',
     updated_at: '2026-01-05T10:00:00.000Z',
     links: [],

@@ -16,17 +16,25 @@ export interface ReceiverOptions {
 
 export async function postToReceiver(n: DueNotification, deps: ReceiverOptions): Promise<DeliveryOutcome> {
   if (!n.notify_url || !n.notify_secret) return { result: 'cancelled', error: 'notify_url is no longer set' };
-  const body = JSON.stringify(adminPayload(n));
+  return postSigned({ url: n.notify_url, secret: n.notify_secret, deliveryId: n.id }, JSON.stringify(adminPayload(n)), deps);
+}
+
+/** POSTs a JSON body to an account's receiver, signed with its notify_secret (notifications and the daily digest). */
+export async function postSigned(
+  target: { url: string; secret: string; deliveryId: string },
+  body: string,
+  deps: ReceiverOptions,
+): Promise<DeliveryOutcome> {
   // Transport time (not the scan's clock): receivers check it against their own clock.
   const t = Math.floor(Date.now() / 1000);
   try {
     // Public addresses only, checked against the address connected to; redirects are not followed.
-    const res = await postJson(n.notify_url, {
+    const res = await postJson(target.url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'tenant-billing-notifications',
-        [SIGNATURE_HEADER]: signatureHeader(n.notify_secret, body, t),
-        [DELIVERY_HEADER]: n.id,
+        [SIGNATURE_HEADER]: signatureHeader(target.secret, body, t),
+        [DELIVERY_HEADER]: target.deliveryId,
       },
       body,
       timeoutMs: deps.timeoutMs,

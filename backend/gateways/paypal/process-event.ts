@@ -13,7 +13,7 @@ import {
   type InvoiceSnapshot,
   type InvoiceStatus,
 } from '../../domain/invoices.js';
-import { tenantByExternalRef, tenantForIdentities } from '../../domain/tenants.js';
+import { tenantByExternalRef, tenantByLinkOrRef, tenantForIdentities } from '../../domain/tenants.js';
 import { recordPaymentError } from '../../domain/payment-errors.js';
 import {
   parsePaypalEvent,
@@ -163,8 +163,7 @@ async function adoptOrphans(ctx: Ctx, subscriptionId: string, tenantId: string) 
 
 async function onSubscription(ctx: Ctx, s: SubscriptionState): Promise<ProcessOutcome> {
   const { tx, scope } = ctx;
-  const tenantId =
-    (await tenantForIdentities(tx, scope, 'paypal', [s.id, s.payer_id])) ?? (await tenantByExternalRef(tx, scope, s.custom_id));
+  const tenantId = await tenantByLinkOrRef(tx, scope, 'paypal', [s.id, s.payer_id], s.custom_id);
   const applied = await saveSubscription(tx, scope, s, tenantId, ctx.eventId);
   const stored = (await getSubscription(tx, scope, s.id))!;
   if (stored.tenant_id) await adoptOrphans(ctx, s.id, stored.tenant_id);
@@ -326,8 +325,7 @@ async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> 
   const { tx, scope } = ctx;
   const status = INVOICE_STATUS[inv.status];
   if (!status) throw invalid(`unknown PayPal invoice status ${inv.status}`);
-  const tenantId =
-    (await tenantForIdentities(tx, scope, 'paypal', [inv.id])) ?? (await tenantByExternalRef(tx, scope, inv.reference));
+  const tenantId = await tenantByLinkOrRef(tx, scope, 'paypal', [inv.id], inv.reference);
   const before = await loadInvoice(ctx, inv.id);
   const snap: InvoiceSnapshot = {
     gateway: 'paypal',

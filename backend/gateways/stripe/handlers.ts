@@ -1,6 +1,6 @@
 // One handler per Stripe event type, each receiving its typed event from the `stripe` union.
 import type Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
+import type { Tx } from '../../db/client.js';
 import { markInstalled, markUninstalled, type Scope } from '../../domain/accounts.js';
 import type { ProcessOutcome } from '../../domain/events.js';
 import type { ChangeSource } from '../../domain/invoices.js';
@@ -22,7 +22,8 @@ import {
 import { applyStripeInvoice } from './invoice-batch.js';
 
 export interface HandlerContext {
-  tx: Db;
+  /** the event's transaction: handlers' writes commit (or roll back) with the stored event */
+  tx: Tx;
   scope: Scope;
   source: ChangeSource;
 }

@@ -18,7 +18,9 @@ interface ActionRule {
 }
 
 const onlyFrom = (statuses: InvoiceStatus[], what: string) => (inv: InvoiceRef) =>
-  statuses.includes(inv.status) ? null : `${what} needs an ${statuses.join(' or ')} invoice; this one is ${inv.status}`;
+  statuses.includes(inv.status)
+    ? null
+    : `${what} needs an ${statuses.join(' or ')} invoice; this one is ${inv.status === 'paid' ? 'already paid' : inv.status}`;
 
 /** Which statuses each action accepts, as Stripe does. */
 export const ACTION_RULES: Record<InvoiceAction, ActionRule> = {
@@ -51,6 +53,19 @@ export const ACTION_RULES: Record<InvoiceAction, ActionRule> = {
     call: (stripe, id, options) => stripe.invoices.sendInvoice(id, {}, options),
   },
 };
+
+const NOT_FROM_HERE: Record<InvoiceAction, string> = {
+  retry: 'PayPal invoices can’t be retried from here',
+  void: 'PayPal invoices can’t be voided from here',
+  mark_uncollectible: 'PayPal invoices can’t be marked uncollectible from here',
+  send_reminder: 'reminders for PayPal invoices can’t be sent from here',
+};
+
+/** Why `action` may not be taken on `inv` (gateway, then ACTION_RULES), or null when it may; single and bulk actions share it. */
+export function actionRefusal(inv: InvoiceRef, action: InvoiceAction): string | null {
+  if (inv.gateway !== 'stripe') return `${NOT_FROM_HERE[action]}: ${action.replace('_', ' ')} is only available for Stripe invoices`;
+  return ACTION_RULES[action].allowed(inv);
+}
 
 export interface ActionContext {
   sql: Sql;
@@ -95,7 +110,7 @@ export async function performInvoiceAction(ctx: ActionContext, invoiceId: string
   const inv = await getInvoiceRef(ctx.sql, ctx.scope, invoiceId);
   if (!inv) throw notFound('invoice');
   const rule = ACTION_RULES[action];
-  const refusal = inv.gateway !== 'stripe' ? `${action.replace('_', ' ')} is only available for Stripe invoices` : rule.allowed(inv);
+  const refusal = actionRefusal(inv, action);
   const audit = (outcome: 'succeeded' | 'failed', detail: Record<string, unknown>) =>
     recordAdminAction(ctx.sql, ctx.scope, {
       user_id: ctx.userId,

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
 import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
-import type { ChangeSource, InvoiceSnapshot, InvoiceStatus } from '../../domain/invoices.js';
+import { INVOICE_STATUSES, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
 
 export interface InvoiceFlags {
   payment_failed?: boolean;
@@ -32,7 +32,7 @@ interface LegacyChargeFields {
   invoice?: Ref;
 }
 
-const STATUSES = new Set<string>(['draft', 'open', 'paid', 'uncollectible', 'void']);
+const STATUSES = new Set<string>(INVOICE_STATUSES);
 
 function taxOf(invoice: Stripe.Invoice & LegacyInvoiceFields): number {
   if (Array.isArray(invoice.total_taxes)) return invoice.total_taxes.reduce((sum, t) => sum + t.amount, 0);

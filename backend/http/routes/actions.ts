@@ -18,21 +18,20 @@ import {
 import type { AppEnv } from '../env.js';
 import { IdParams } from '../ledger-schemas.js';
 import { router, scopeOf } from '../openapi.js';
-import { ErrorSchema, errorResponses, json, listOf } from '../schemas.js';
+import { errorResponse, errorResponses, json, listOf } from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\w:.-]{1,200}$/;
 
-const errorJson = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 const actionErrors = {
   ...errorResponses,
-  402: errorJson('The card was declined (Stripe’s message and request id in details)'),
-  409: errorJson('The action is not valid for the invoice’s status or gateway'),
-  429: errorJson('Stripe rate limit'),
-  502: errorJson('Stripe failed or could not be reached'),
-  503: errorJson('stripe_not_configured: STRIPE_SECRET_KEY has no key for the request’s mode'),
+  402: errorResponse('The card was declined (Stripe’s message and request id in details)'),
+  409: errorResponse('The action is not valid for the invoice’s status or gateway'),
+  429: errorResponse('Stripe rate limit'),
+  502: errorResponse('Stripe failed or could not be reached'),
+  503: errorResponse('stripe_not_configured: STRIPE_SECRET_KEY has no key for the request’s mode'),
 };
 
-function actionContext(c: Context<AppEnv>): ActionContext {
+export function actionContext(c: Context<AppEnv>): ActionContext {
   const { deps, caller } = c.var;
   const key = c.req.header('idempotency-key');
   return {

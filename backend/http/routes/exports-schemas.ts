@@ -28,6 +28,9 @@ export const ExportLinkSchema = z
   })
   .openapi('ExportLink');
 
+export type ExportRequest = z.input<typeof ExportRequestSchema>;
+export type ExportLinkResponse = z.infer<typeof ExportLinkSchema>;
+
 export const ExportTokenParams = z.object({ token: z.string().max(4096).openapi({ param: { name: 'token', in: 'path' } }) });
 
 const LIST_QUERY = { invoices: InvoiceListQuery, events: EventListQuery, past_due: PastDueQuery } as const;

@@ -8,10 +8,8 @@ import { EXPORT_COLUMNS, exportRows } from '../../domain/exports.js';
 import { ApiError } from '../errors.js';
 import { EXPORT_LINK_TTL_MS, signExportLink, verifyExportLink } from '../export-links.js';
 import { router, scopeOf } from '../openapi.js';
-import { ErrorSchema, errorResponses, json } from '../schemas.js';
+import { errorResponse, errorResponses, json } from '../schemas.js';
 import { ExportLinkSchema, ExportRequestSchema, ExportTokenParams, parseExportFilters } from './exports-schemas.js';
-
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 function secretsOf(config: { STRIPE_APP_SECRET?: string[] }): string[] {
   if (!config.STRIPE_APP_SECRET?.length) {
@@ -79,8 +77,8 @@ export function exportRoutes() {
       request: { params: ExportTokenParams },
       responses: {
         200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } },
-        404: error('Not an export link (malformed, tampered, or a tenant no longer there)'),
-        410: error('The link expired: ask the app for a new one'),
+        404: errorResponse('Not an export link (malformed, tampered, or a tenant no longer there)'),
+        410: errorResponse('The link expired: ask the app for a new one'),
       },
     }),
     async (c) => {

@@ -5,7 +5,7 @@ import { runPastDueScan } from '../../jobs/past-due-scan.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
 import { PastDueQuery, PastDueResponseSchema, ScanResultSchema } from '../past-due-schemas.js';
-import { ErrorSchema, errorResponses, json } from '../schemas.js';
+import { errorResponse, errorResponses, json } from '../schemas.js';
 
 export function pastDueRoutes() {
   const app = router();
@@ -41,7 +41,7 @@ export function pastDueRoutes() {
       responses: {
         200: json(ScanResultSchema),
         401: errorResponses[401],
-        409: { description: 'A scan is already running', content: { 'application/json': { schema: ErrorSchema } } },
+        409: errorResponse('A scan is already running'),
       },
     }),
     async (c) => {

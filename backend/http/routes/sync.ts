@@ -10,7 +10,7 @@ import { modeOf, stripeFor } from '../../gateways/stripe/api-client.js';
 import type { Deps } from '../env.js';
 import { ApiError } from '../errors.js';
 import { router, scopeOf } from '../openapi.js';
-import { ErrorSchema, errorResponses, json } from '../schemas.js';
+import { errorResponse, errorResponses, json } from '../schemas.js';
 import { SyncRunSchema, SyncStatusSchema, type SyncRunResponse, type SyncStatusResponse } from '../sync-schemas.js';
 
 export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
@@ -27,8 +27,6 @@ export function toSyncRunResponse(run: SyncRun): SyncRunResponse {
     finished_at: run.finished_at?.toISOString() ?? null,
   };
 }
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function syncRoutes() {
   const app = router();

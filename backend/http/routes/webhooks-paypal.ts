@@ -9,7 +9,7 @@ import { createCertificateStore, type CertificateStoreOptions } from '../../gate
 import { readPaypalEvent } from '../../gateways/paypal/receive.js';
 import { readTransmission, VerificationError, verifyTransmission } from '../../gateways/paypal/verify.js';
 import { router } from '../openapi.js';
-import { ErrorSchema, json } from '../schemas.js';
+import { errorResponse, json } from '../schemas.js';
 
 const ReceivedSchema = z
   .object({
@@ -20,8 +20,6 @@ const ReceivedSchema = z
     state: z.enum(['pending', 'processed', 'ignored', 'failed']),
   })
   .openapi('PaypalWebhookReceived');
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 export function paypalWebhookRoutes(config: Config, certOptions: Partial<CertificateStoreOptions> = {}) {
   // One certificate cache per app (bounded; see certificates.ts).

@@ -6,7 +6,7 @@ import { describeStripeEvent } from '../../gateways/stripe/process-event.js';
 import { stripeEventScope, verifyStripeWebhook } from '../../gateways/stripe/verify.js';
 import { ApiError } from '../errors.js';
 import { router } from '../openapi.js';
-import { ErrorSchema, json } from '../schemas.js';
+import { errorResponse, json } from '../schemas.js';
 
 const Received = z
   .object({
@@ -16,8 +16,6 @@ const Received = z
     state: z.enum(['pending', 'processed', 'ignored', 'failed']),
   })
   .openapi('WebhookReceived');
-
-const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } });
 
 const route = createRoute({
   method: 'post',
@@ -32,13 +30,13 @@ const route = createRoute({
   request: { headers: z.object({ 'stripe-signature': z.string().optional() }) },
   responses: {
     200: json(Received, 'Stored (or already stored)'),
-    400: error(
+    400: errorResponse(
       'Unreadable or unstorable body (bad JSON, lone surrogates, NUL, nesting over 64 levels, ids over 255 characters), ' +
         'an account that is not an acct_ id, or no account to file the event under; nothing stored',
     ),
-    401: error('Missing or invalid signature'),
-    413: error('Body over 1 MB'),
-    503: error('Webhook secret not configured, or database unavailable (Stripe retries)'),
+    401: errorResponse('Missing or invalid signature'),
+    413: errorResponse('Body over 1 MB'),
+    503: errorResponse('Webhook secret not configured, or database unavailable (Stripe retries)'),
   },
 });
 

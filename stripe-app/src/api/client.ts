@@ -7,52 +7,49 @@ import { fetchStripeSignature } from '@stripe/ui-extension-sdk/utils';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import type {
   ActionResult,
+  BulkActionRequest,
+  BulkActionResponse,
+  CollectionsResponse,
   EventDetailResponse,
+  EventListParams,
   EventResponse,
+  ExportLinkResponse,
+  ExportRequest,
   InvoiceDetailResponse,
+  InvoiceListParams,
   InvoiceResponse,
   LinkCreatedResponse,
   List,
   OneTimeInvoiceRequest,
   OneTimeInvoiceResponse,
   PastDueResponse,
+  ReconcileListResponse,
+  ReconcileRunResponse,
   SettingsResponse,
   SettingsUpdate,
+  StatsParams,
   StatsResponse,
   SyncRunResponse,
   SyncStatusResponse,
   TenantResponse,
+  TenantUpdate,
 } from './contract';
 
 export type * from './contract';
 
-export type Gateway = 'stripe' | 'paypal';
-export type InvoiceStatusFilter = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void' | 'past_due' | 'failed';
+// Request parameters are the backend's own query schemas' input types (see contract.ts).
+export type Gateway = NonNullable<InvoiceListParams['gateway']>;
+export type InvoiceStatusFilter = NonNullable<InvoiceListParams['status']>;
 export type InvoiceAction = 'retry' | 'void' | 'mark-uncollectible' | 'send-reminder';
 
 export interface PageParams {
   limit?: number;
   cursor?: string | null;
 }
-export interface DateParams {
-  from?: string;
-  to?: string;
-}
-export interface InvoiceFilters extends DateParams {
-  tenant_id?: string;
-  status?: InvoiceStatusFilter;
-  gateway?: Gateway;
-  q?: string;
-}
-export interface EventFilters extends DateParams {
-  gateway?: Gateway;
-  type?: string;
-  tenant_id?: string;
-  processed?: boolean;
-}
-export interface StatsFilters extends DateParams {
-  tenant_id?: string;
-}
+export type InvoiceFilters = Omit<InvoiceListParams, 'limit' | 'cursor'>;
+/** `processed` is sent as the query string's true/false */
+export type EventFilters = Omit<EventListParams, 'limit' | 'cursor' | 'processed'> & { processed?: boolean };
+export type StatsFilters = StatsParams;
 
 /** One field's validation message from a 400 answer. */
 export interface FieldIssue {
@@ -173,6 +170,13 @@ export function createApiClient(context: Context) {
     /** One key per confirmed action: a resent request (double click, network retry) acts once. */
     invoiceAction: (invoiceId: string, action: InvoiceAction, idempotencyKey = newIdempotencyKey()) =>
       request<ActionResult>('POST', `/invoices/${id(invoiceId)}/${action}`, { body: {}, idempotencyKey }),
+    /**
+     * One action on up to 100 invoices: `dry_run: true` first (what would happen to each), then the
+     * apply with one key for the confirmed batch (each invoice gets its own key derived from it, so a
+     * resent request never acts twice).
+     */
+    bulkInvoiceAction: (body: BulkActionRequest, idempotencyKey = newIdempotencyKey()) =>
+      request<BulkActionResponse>('POST', '/invoices/bulk', { body, idempotencyKey }),
     createOneTimeInvoices: (body: OneTimeInvoiceRequest, idempotencyKey = newIdempotencyKey()) =>
       request<OneTimeInvoiceResponse>('POST', '/one-time-invoices', { body, idempotencyKey }),
 
@@ -183,12 +187,18 @@ export function createApiClient(context: Context) {
     pastDue: (params: { tenant_id?: string } & PageParams = {}) =>
       request<PastDueResponse>('GET', '/past-due', { query: { ...params } }),
 
+    collections: (filters: StatsFilters = {}) =>
+      request<CollectionsResponse>('GET', '/collections', { query: { ...filters } }),
+    /** A short-lived CSV link for a list with its filters (the app opens it in a new tab). */
+    createExport: (body: ExportRequest) => request<ExportLinkResponse>('POST', '/exports', { body }),
+
     listTenants: (params: { q?: string } & PageParams = {}) =>
       request<List<TenantResponse>>('GET', '/tenants', { query: { ...params } }),
     getTenant: (tenantId: string) => request<TenantResponse>('GET', `/tenants/${id(tenantId)}`),
     createTenant: (body: { name: string; external_ref?: string | null }) =>
       request<TenantResponse>('POST', '/tenants', { body }),
-    updateTenant: (tenantId: string, body: { name?: string; external_ref?: string | null }) =>
+    /** `reminder_steps`: the tenant's own escalation [{ days, tone }], or null for the account's. */
+    updateTenant: (tenantId: string, body: TenantUpdate) =>
       request<TenantResponse>('PATCH', `/tenants/${id(tenantId)}`, { body }),
     addLink: (tenantId: string, body: { gateway: Gateway; external_id: string }) =>
       request<LinkCreatedResponse>('POST', `/tenants/${id(tenantId)}/links`, { body }),
@@ -206,6 +216,11 @@ export function createApiClient(context: Context) {
     /** the latest import, or { state: 'never_run' } before the first */
     syncStatus: () => request<SyncStatusResponse>('GET', '/sync'),
     startSync: () => request<SyncRunResponse>('POST', '/sync', { body: {} }),
+
+    /** Reconciliation runs, newest first, and whether PayPal is reconciled. */
+    reconcileRuns: (params: PageParams = {}) => request<ReconcileListResponse>('GET', '/reconcile', { query: { ...params } }),
+    /** Starts a check of Stripe's event list for events the backend never received (runs in the background). */
+    startReconcile: () => request<ReconcileRunResponse>('POST', '/reconcile', { body: {} }),
   };
 }
 

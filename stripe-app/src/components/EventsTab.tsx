@@ -5,7 +5,8 @@ import { Accordion, AccordionItem, Box, DataTable, Divider, FocusView, PropertyL
 import type { ApiClient, Gateway } from '../api/client';
 import { usePagedList, useRequest } from '../api/hooks';
 import { formatDateTime } from '../format';
-import { useReloadOn, type PageScope } from './FilterBar';
+import { ExportButton } from './ExportButton';
+import { useReloadOn, type TabProps } from './FilterBar';
 import { GatewayFilter } from './filters';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
@@ -13,20 +14,7 @@ import { Empty, ErrorBanner, Loading } from './states';
 import { EVENT_STATUSES, StatusBadge, StatusLegend, eventStatusKey } from './status';
 import { EVENT_COLUMNS, eventRows } from './tables';
 
-export function EventsTab({
-  api,
-  locale,
-  scope,
-  onChanged,
-  version = 0,
-}: {
-  api: ApiClient;
-  locale: string;
-  scope: PageScope;
-  onChanged: () => void;
-  /** changes when the page changed the ledger itself: re-read the list */
-  version?: number;
-}) {
+export function EventsTab({ api, locale, scope, onChanged, version = 0 }: TabProps) {
   const [gateway, setGateway] = useState('');
   const [type, setType] = useState('');
   const [processed, setProcessed] = useState('');
@@ -51,6 +39,7 @@ export function EventsTab({
           <option value="true">Processed</option>
           <option value="false">Failed</option>
         </Select>
+        <ExportButton api={api} kind="events" filters={filters} locale={locale} />
       </Box>
       {list.error ? <ErrorBanner title="Could not load payment events" error={list.error} onRetry={list.reload} /> : null}
       <DataTable

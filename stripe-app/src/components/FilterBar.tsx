@@ -15,6 +15,17 @@ export interface PageScope {
   to?: string;
 }
 
+/** What every list tab of the full page receives from it. */
+export interface TabProps {
+  api: ApiClient;
+  locale: string;
+  scope: PageScope;
+  /** something the page shows elsewhere (cards, chart) may have changed */
+  onChanged: () => void;
+  /** changes when the page changed the ledger itself: re-read the list */
+  version?: number;
+}
+
 export interface FilterBarValue {
   tenant_id: string | null;
   range: DateRangePickerValue;

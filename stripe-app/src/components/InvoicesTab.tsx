@@ -5,14 +5,16 @@
 // action (retry, an action in the panel, a finished import), and the page is told so it re-reads
 // its cards.
 import { useState } from 'react';
-import { Box, DataTable, FocusView, Select, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Box, Button, DataTable, FocusView, Select, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { showToast } from '@stripe/ui-extension-sdk/utils';
-import type { ActionResult, ApiClient, Gateway, InvoiceStatusFilter } from '../api/client';
+import type { ActionResult, Gateway, InvoiceStatusFilter } from '../api/client';
 import { usePagedList } from '../api/hooks';
 import { toastText, useAction } from '../api/use-action';
 import { invoiceLabel } from '../format';
-import { useReloadOn, type PageScope } from './FilterBar';
+import { BulkActions } from './BulkActions';
+import { ExportButton } from './ExportButton';
+import { useReloadOn, type TabProps } from './FilterBar';
 import { GatewayFilter } from './filters';
 import { FirstRun } from './FirstRun';
 import { InvoicePanel } from './InvoicePanel';
@@ -30,22 +32,16 @@ export function InvoicesTab({
   scope,
   onChanged,
   version = 0,
-}: {
-  api: ApiClient;
+}: TabProps & {
   /** for the first-run state's webhook URLs */
   environment: ExtensionContextValue['environment'];
   accountId: string;
-  locale: string;
-  scope: PageScope;
-  /** something the page shows elsewhere (cards, chart) may have changed */
-  onChanged: () => void;
-  /** changes when the page changed the ledger itself: re-read the list */
-  version?: number;
 }) {
   const [status, setStatus] = useState('');
   const [gateway, setGateway] = useState('');
   const [q, setQ] = useState('');
   const [open, setOpen] = useState<string | null>(null);
+  const [bulkShown, setBulkShown] = useState(false);
   const action = useAction();
 
   const filters = {
@@ -98,6 +94,10 @@ export function InvoicesTab({
         </Select>
         <GatewayFilter value={gateway} onChange={setGateway} />
         <TextField label="Search" placeholder="Number, invoice or customer id" value={q} onChange={(e) => setQ(e.target.value)} />
+        <Button size="small" onPress={() => setBulkShown(true)}>
+          Bulk actions
+        </Button>
+        <ExportButton api={api} kind="invoices" filters={filters} locale={locale} />
       </Box>
       {list.error ? <ErrorBanner title="Could not load invoices" error={list.error} onRetry={list.reload} /> : null}
       {action.error ? <ErrorBanner title="Could not retry the payment" error={action.error} /> : null}
@@ -122,6 +122,13 @@ export function InvoicesTab({
       <FocusView title="Invoice" shown={open !== null} setShown={(shown) => !shown && setOpen(null)}>
         {/* an action in the panel changed the ledger: the row and the cards re-read it */}
         {open ? <InvoicePanel api={api} invoiceId={open} locale={locale} onChanged={refresh} /> : <Box>{''}</Box>}
+      </FocusView>
+      <FocusView title="Bulk actions" shown={bulkShown} setShown={setBulkShown}>
+        {bulkShown ? (
+          <BulkActions api={api} locale={locale} items={list.error ? [] : list.items} filters={filters} onDone={refresh} />
+        ) : (
+          <Box>{''}</Box>
+        )}
       </FocusView>
     </Box>
   );

@@ -3,14 +3,15 @@
 // (the tab says so).
 import { useState } from 'react';
 import { Box, DataTable, FocusView } from '@stripe/ui-extension-sdk/ui';
-import type { ApiClient, PastDueResponse } from '../api/client';
+import type { PastDueResponse } from '../api/client';
 type AgingBucket = keyof PastDueResponse['currencies'][number]['buckets'];
 import { usePagedList } from '../api/hooks';
 import { formatMoney } from '../format';
 import { InvoicePanel } from './InvoicePanel';
 import { PAGE_SIZE } from './InvoicesTab';
 import { Empty, ErrorBanner } from './states';
-import { useReloadOn, type PageScope } from './FilterBar';
+import { ExportButton } from './ExportButton';
+import { useReloadOn, type TabProps } from './FilterBar';
 import { PAST_DUE_COLUMNS, pastDueRows } from './tables';
 
 const BUCKETS: { key: AgingBucket; label: string }[] = [
@@ -47,20 +48,7 @@ export function AgingBuckets({ currencies, locale }: { currencies: PastDueRespon
   );
 }
 
-export function PastDueTab({
-  api,
-  locale,
-  scope,
-  onChanged,
-  version = 0,
-}: {
-  api: ApiClient;
-  locale: string;
-  scope: PageScope;
-  onChanged: () => void;
-  /** changes when the page changed the ledger itself: re-read the list */
-  version?: number;
-}) {
+export function PastDueTab({ api, locale, scope, onChanged, version = 0 }: TabProps) {
   const [open, setOpen] = useState<string | null>(null);
   const tenantId = scope.tenant_id;
   const list = usePagedList((cursor) => api.pastDue({ tenant_id: tenantId, limit: PAGE_SIZE, cursor }), [api, tenantId]);
@@ -73,6 +61,7 @@ export function PastDueTab({
       {scope.from || scope.to ? (
         <Box css={{ font: 'caption', color: 'secondary' }}>Past due as of today; the date range does not apply here.</Box>
       ) : null}
+      <ExportButton api={api} kind="past_due" filters={{ tenant_id: tenantId }} locale={locale} />
       {summary ? <AgingBuckets currencies={summary.currencies} locale={locale} /> : null}
       <DataTable
         columns={PAST_DUE_COLUMNS}

@@ -1,5 +1,6 @@
 // Tenants tab: search, create, and per tenant a panel: rename, its balance per currency and its
-// invoices, and its gateway links (a Stripe customer is checked with Stripe when the backend can).
+// invoices, its reminder escalation, and its gateway links (a Stripe customer is checked with
+// Stripe when the backend can).
 import { useState } from 'react';
 import { Banner, Box, Button, DataTable, FocusView, List, ListItem, Select, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ApiClient, Gateway, TenantResponse } from '../api/client';
@@ -9,6 +10,7 @@ import { PAGE_SIZE } from './InvoicesTab';
 import { useAction } from '../api/use-action';
 import { ErrorBanner, Loading } from './states';
 import { TenantBilling } from './TenantBilling';
+import { TenantReminders } from './TenantReminders';
 
 export function TenantsTab({ api, locale }: { api: ApiClient; locale: string }) {
   const [q, setQ] = useState('');
@@ -139,6 +141,7 @@ export function TenantPanel({ api, tenantId, locale, onChanged }: { api: ApiClie
         </Button>
       </Box>
       <TenantBilling api={api} tenantId={t.id} locale={locale} version={version} />
+      <TenantReminders api={api} tenant={t} onSaved={tenant.reload} />
       <Box css={{ stack: 'y', gap: 'small' }}>
         <Box css={{ font: 'subheading' }}>Linked identities</Box>
         {t.links.length === 0 ? (

@@ -1,13 +1,14 @@
 // settings: the account's settings for the current mode (live and test are kept apart), the
-// Stripe and PayPal webhook URLs to configure, and the Stripe import. Validation messages come from
-// the API's 400 answer, shown beside the field they name.
+// Stripe and PayPal webhook URLs to configure, the Stripe import and the check for missed events.
+// Validation messages come from the API's 400 answer, shown beside the field they name.
 import { useEffect, useState } from 'react';
-import { Banner, Box, SettingsView, TextField } from '@stripe/ui-extension-sdk/ui';
+import { Banner, Box, SettingsView, Switch, TextField } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { ApiError, type SettingsResponse, type SettingsUpdate } from '../api/client';
 import { useApiClient, useRequest } from '../api/hooks';
 import { ErrorBanner, Loading, errorText } from '../components/states';
 import { webhookUrls } from '../components/FirstRun';
+import { MissedEvents } from '../components/MissedEvents';
 import { StripeImport } from '../components/StripeImport';
 
 type Form = {
@@ -16,6 +17,7 @@ type Form = {
   notify_url: string;
   past_due_grace_days: string;
   reminder_steps: string;
+  daily_digest: boolean;
 };
 type Field = keyof Form;
 
@@ -25,6 +27,7 @@ const toForm = (s: SettingsResponse): Form => ({
   notify_url: s.notify_url ?? '',
   past_due_grace_days: String(s.past_due_grace_days),
   reminder_steps: s.reminder_steps.join(', '),
+  daily_digest: s.daily_digest,
 });
 
 /** The form as the API's update; numbers that do not parse are reported here, the rest by the API. */
@@ -44,6 +47,7 @@ function toUpdate(form: Form): { update?: SettingsUpdate; errors: Partial<Record
       notify_url: orNull(form.notify_url),
       past_due_grace_days: Number(grace),
       reminder_steps: parts.map(Number),
+      daily_digest: form.daily_digest,
     },
   };
 }
@@ -95,7 +99,7 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
     }
   };
 
-  const field = (name: Field) => ({
+  const field = (name: Exclude<Field, 'daily_digest'>) => ({
     name,
     value: form?.[name] ?? '',
     error: errors[name],
@@ -170,6 +174,17 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
               placeholder="https://example.com/hooks/past-due"
               {...field('notify_url')}
             />
+            <Switch
+              label="Daily digest"
+              description="One summary a day to the notification URL after the past-due scan: newly past due, failures since yesterday, top overdue tenants."
+              checked={form.daily_digest}
+              error={errors.daily_digest}
+              invalid={errors.daily_digest !== undefined}
+              onChange={(e) => {
+                const on = e.target.checked;
+                setForm((f) => (f ? { ...f, daily_digest: on } : f));
+              }}
+            />
             <TextField
               label="Notification signing secret"
               description="Verify notifications with this HMAC key."
@@ -183,6 +198,7 @@ const AppSettings = ({ userContext, environment }: ExtensionContextValue) => {
             <Box css={{ color: 'secondary' }}>Loads existing Stripe customers&apos; invoices into the ledger.</Box>
             <StripeImport api={api} locale={userContext.locale} />
           </Box>
+          <MissedEvents api={api} locale={userContext.locale} />
         </Box>
       )}
     </SettingsView>

@@ -1,8 +1,9 @@
-// stripe.dashboard.drawer.default: the revenue cards, what is past due, the latest failed events,
-// and a link to the full page.
+// stripe.dashboard.drawer.default: the revenue cards, what is past due, collections (DSO and
+// overdue per currency), the latest failed events, and a link to the full page.
 import { Box, Button, ContextView, List, ListItem, PropertyList, PropertyListItem } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { useApiClient, useRequest } from '../api/hooks';
+import { CollectionsSummary } from '../components/CollectionsTab';
 import { StatCards } from '../components/StatCards';
 import { Empty, ErrorBanner, Loading } from '../components/states';
 import { formatDateTime, formatMoney } from '../format';
@@ -55,6 +56,11 @@ const Drawer = ({ userContext, environment }: ExtensionContextValue) => {
               ))}
             </PropertyList>
           )}
+        </Box>
+
+        <Box css={{ stack: 'y', gap: 'small' }}>
+          <Box css={{ font: 'subheading' }}>Collections</Box>
+          <CollectionsSummary api={api} locale={locale} />
         </Box>
 
         <Box css={{ stack: 'y', gap: 'small' }}>

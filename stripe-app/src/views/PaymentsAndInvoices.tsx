@@ -1,12 +1,13 @@
 // stripe.dashboard.fullpage "Payments & Invoices": one filter bar (tenant, date range) scoping
-// the revenue cards per currency, the monthly revenue chart and the Invoices, Payment events and
-// Past due tabs; the Tenants tab manages tenants. Whatever a tab changes (an action in an invoice's
+// the revenue cards per currency, the monthly revenue chart and the Invoices, Payment events,
+// Past due and Collections tabs; the Tenants tab manages tenants. Whatever a tab changes (an action in an invoice's
 // panel, a retried payment, a finished first import) makes the cards re-read too. The one-time
 // invoice FocusView opens from the page action; what it creates re-reads the cards and the list.
 import { useCallback, useState } from 'react';
 import { Box, FullPageView, Tab, TabList, TabPanel, TabPanels, Tabs } from '@stripe/ui-extension-sdk/ui';
 import type { ExtensionContextValue } from '@stripe/ui-extension-sdk/context';
 import { useApiClient, useRequest } from '../api/hooks';
+import { CollectionsTab } from '../components/CollectionsTab';
 import { EventsTab } from '../components/EventsTab';
 import { DEFAULT_FILTERS, FilterBar, scopeOf, type FilterBarValue } from '../components/FilterBar';
 import { InvoicesTab } from '../components/InvoicesTab';
@@ -57,6 +58,7 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
             <Tab id="invoices">Invoices</Tab>
             <Tab id="events">Payment events</Tab>
             <Tab id="past-due">Past due</Tab>
+            <Tab id="collections">Collections</Tab>
             <Tab id="tenants">Tenants</Tab>
           </TabList>
           <TabPanels>
@@ -65,6 +67,9 @@ const PaymentsAndInvoices = ({ userContext, environment }: ExtensionContextValue
               ) : <Box>{''}</Box>}</TabPanel>
             <TabPanel id="events">{tab === 'events' ? <EventsTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
             <TabPanel id="past-due">{tab === 'past-due' ? <PastDueTab {...tabProps} /> : <Box>{''}</Box>}</TabPanel>
+            <TabPanel id="collections">
+              {tab === 'collections' ? <CollectionsTab api={api} locale={locale} scope={scope} version={version} /> : <Box>{''}</Box>}
+            </TabPanel>
             <TabPanel id="tenants">
               {tab === 'tenants' ? (
                 <Box css={{ stack: 'y', gap: 'small' }}>

@@ -119,7 +119,9 @@ describe('admin notifications', () => {
       type: 'invoice.past_due',
       livemode: false,
       step: 0,
-      text: `Invoice INV-${seq} for Acme Corp is now past due (1 day past due), $123.45 outstanding. <https://invoice.stripe.com/i/acct_x/test_1|Open invoice>`,
+      // the first of the account's steps: friendly (per-tenant escalation, reminder-tones.ts)
+      tone: 'friendly',
+      text: `Friendly reminder: Invoice INV-${seq} for Acme Corp is now past due (1 day past due), $123.45 outstanding. <https://invoice.stripe.com/i/acct_x/test_1|Open invoice>`,
       tenant: { id: acme.id, name: 'Acme Corp' },
       invoice: {
         id,
@@ -320,9 +322,9 @@ describe('customer reminders', () => {
     ]);
     const history = await sql`SELECT from_status, to_status, source, note FROM invoice_history WHERE invoice_id = ${id} AND note LIKE 'customer reminder%' ORDER BY at, id`;
     expect(history.map((h) => [h.from_status, h.to_status, h.source, h.note])).toEqual([
-      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 0)'],
-      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 7)'],
-      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 30)'],
+      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 0, friendly)'],
+      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 7, firm)'],
+      ['past_due', 'past_due', 'job:past-due-scan', 'customer reminder sent through Stripe (step 30, final)'],
     ]);
   });
 

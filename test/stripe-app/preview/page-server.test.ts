@@ -2,7 +2,7 @@
 // dev signatures only for its own user and account, the dev PayPal certificate.
 import { readFileSync } from 'node:fs';
 import { verifyAppSignature } from '../../../backend/http/middleware/app-auth.js';
-import { createDevSecrets } from '../../../backend/dev/dev-session.js';
+import { createDevSecrets } from '../../../stripe-app/preview/dev/dev-session.js';
 import { DEV_PAYPAL_CERT, startPageServer, type PageServer } from '../../../stripe-app/preview/page-server.js';
 import { findApp } from '../../../stripe-app/preview/manifest.js';
 

@@ -17,6 +17,7 @@ const saved = (over: Partial<SettingsResponse> = {}): SettingsResponse => ({
   notify_url: null,
   past_due_grace_days: 3,
   reminder_steps: [1, 7],
+  daily_digest: false,
   notify_secret: 'nsec_abc',
   ...over,
 });
@@ -89,7 +90,32 @@ describe('AppSettings', () => {
       notify_url: 'https://ops.example.com/past-due',
       past_due_grace_days: 3,
       reminder_steps: [14, 1, 7],
+      daily_digest: false,
     });
+    expect(wrapper.find(SettingsView)!.prop('statusMessage')).toBe('Saved test-mode settings.');
+  });
+
+  test('the daily digest switch beside the notification URL shows the saved choice and saves the new one', async () => {
+    const backend = fakeBackend({
+      'GET /api/settings': () => saved({ notify_url: 'https://ops.example.com/hook' }),
+      'GET /api/sync': () => ({ state: 'never_run' }),
+      'PUT /api/settings': (req) => ({ ...saved(), ...(req.body as object) }),
+    });
+    const { wrapper, update } = render(<AppSettings {...context('settings')} />);
+    await settle(update);
+    const digest = () => findAll(wrapper, 'Switch').find((s) => s.props.label === 'Daily digest')!;
+    expect(digest().props.checked).toBe(false);
+    // it sits in the same section as the per-invoice notifications' URL
+    const text = seen(wrapper);
+    expect(text.indexOf('Daily digest')).toBeGreaterThan(text.indexOf('Notification URL'));
+    expect(text.indexOf('Daily digest')).toBeLessThan(text.indexOf('Import from Stripe'));
+    trigger(wrapper, 'Switch', (s) => s.props.label === 'Daily digest', 'onChange', { target: { checked: true } });
+    await settle(update);
+    expect(digest().props.checked).toBe(true);
+    await save(wrapper);
+    await settle(update);
+    expect(backend.last('PUT', '/api/settings').body).toMatchObject({ daily_digest: true, notify_url: 'https://ops.example.com/hook' });
+    expect(digest().props.checked).toBe(true);
     expect(wrapper.find(SettingsView)!.prop('statusMessage')).toBe('Saved test-mode settings.');
   });
 
@@ -129,7 +155,12 @@ describe('AppSettings', () => {
   });
 
   test('before any import: no error, "No import has run yet"', async () => {
-    fakeBackend({ 'GET /api/settings': () => saved(), 'GET /api/sync': () => ({ state: 'never_run' }) });
+    fakeBackend({
+      'GET /api/settings': () => saved(),
+      'GET /api/sync': () => ({ state: 'never_run' }),
+      // no reconciliation yet either (the missed-events section)
+      'GET /api/reconcile': () => ({ data: [], next_cursor: null, paypal: { reconciled: false, note: 'not reconciled (no PayPal API credentials)' } }),
+    });
     const { wrapper, update } = render(<AppSettings {...context('settings')} />);
     await settle(update);
     expect(seen(wrapper)).toContain('No import has run yet.');

@@ -2,7 +2,7 @@
 // its real webhook and API endpoints. Reads the preview's session file for the URLs and this
 // run's dev secrets. Refused when NODE_ENV=production.
 import path from 'node:path';
-import { assertDevAllowed, readPreviewSession } from '../../../backend/dev/dev-session.js';
+import { assertDevAllowed, readPreviewSession } from '../../../stripe-app/preview/dev/dev-session.js';
 import { fillDemo } from './fill.js';
 
 const PREVIEW_DIR = path.resolve(import.meta.dirname, '../../../.data/preview');

@@ -5,7 +5,7 @@
 // links are created only when missing, and the events carry fixed ids, so a second run stores
 // nothing new.
 import type Stripe from 'stripe';
-import { signAppPayload } from '../../../backend/dev/dev-session.js';
+import { signAppPayload } from '../../../stripe-app/preview/dev/dev-session.js';
 import { paypalHeaders } from '../paypal/sign.js';
 import { signDelivery } from '../stripe-events.js';
 import { buildDemo, type DemoTenant } from './data.js';

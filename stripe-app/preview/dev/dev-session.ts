@@ -47,11 +47,6 @@ export function signAppPayload(
   return Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp });
 }
 
-/** The Stripe-Signature header Stripe would send with this raw webhook body. */
-export function signWebhookBody(secret: string, rawBody: string, timestamp = Math.floor(Date.now() / 1000)): string {
-  return Stripe.webhooks.generateTestHeaderString({ payload: rawBody, secret, timestamp });
-}
-
 /** What a running preview tells `npm run demo` (file in the preview's data folder, mode 0600). */
 export interface PreviewSession {
   backend_url: string;

@@ -11,8 +11,8 @@ import {
   removePreviewSession,
   signAppPayload,
   writePreviewSession,
-} from '../../../backend/dev/dev-session.js';
-import { createHarness, newAccountId } from '../../support/app-harness.js';
+} from '../../../../stripe-app/preview/dev/dev-session.js';
+import { createHarness, newAccountId } from '../../../support/app-harness.js';
 
 describe('dev signing', () => {
   it('is refused when NODE_ENV=production, whatever the case or spacing', () => {
