@@ -145,8 +145,8 @@ export function failedAttempt(event: StoredEvent, err: unknown, now: Date, opts:
   };
 }
 
-/** Records the outcomes of a batch: one statement. */
-export async function recordOutcomes(tx: Tx, outcomes: EventOutcome[]): Promise<void> {
+/** Records the outcomes of a batch of one account's events: one statement (by the key, account first). */
+export async function recordOutcomes(tx: Tx, accountId: string, outcomes: EventOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   const rows = outcomes.map((o) =>
     o.ok
@@ -174,7 +174,7 @@ export async function recordOutcomes(tx: Tx, outcomes: EventOutcome[]): Promise<
       invoice_id = COALESCE(r.invoice_id, e.invoice_id)
     FROM jsonb_to_recordset(${tx.json(rows as never)}) AS r (
       id uuid, state text, error text, attempts integer, next_attempt_at timestamptz, tenant_id uuid, invoice_id uuid)
-    WHERE e.id = r.id`;
+    WHERE e.account_id = ${accountId} AND e.id = r.id`;
 }
 
 /**
@@ -220,7 +220,7 @@ export async function replayEvent(
       FOR UPDATE`;
     if (!event) throw notFound('event');
     const [outcome] = await applyIsolated(tx, [event], processorFor, now, { final: true });
-    await recordOutcomes(tx, [outcome]);
+    await recordOutcomes(tx, scope.accountId, [outcome]);
     return outcome.ok ? { processed: true, error: null } : { processed: false, error: outcome.error };
   });
 }

@@ -103,7 +103,7 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
         if (isDatabaseUnavailable(err)) throw err;
         throw new BatchFailed(err);
       }
-      await recordOutcomes(tx, outcomes);
+      await recordOutcomes(tx, events[0].account_id, outcomes);
       return { claimed: events.length, failed: 0 };
     });
   } catch (err) {
@@ -112,8 +112,9 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
   // The slow path, on the same events (those another applier took meanwhile are its own now).
   return sql.begin(async (tx) => {
     const events = await claimPending(tx, { ...opts, ids: claimedIds });
+    if (events.length === 0) return { claimed: 0, failed: 0 };
     const outcomes = await applyIsolated(tx, events, processorFor, opts.now);
-    await recordOutcomes(tx, outcomes);
+    await recordOutcomes(tx, events[0].account_id, outcomes);
     return { claimed: events.length, failed: outcomes.filter((o) => !o.ok).length };
   });
 }
