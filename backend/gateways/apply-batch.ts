@@ -91,10 +91,12 @@ export interface BatchOptions {
 /** Claims and applies one batch of pending events. Database errors are thrown: nothing was applied. */
 export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<BatchResult> {
   let claimedIds: string[] = [];
+  let claimedAccount: string | null = null;
   try {
     return await sql.begin(async (tx) => {
       const events = await claimPending(tx, opts);
       claimedIds = events.map((e) => e.id);
+      claimedAccount = events[0]?.account_id ?? null;
       if (events.length === 0) return { claimed: 0, failed: 0 };
       let outcomes: EventOutcome[];
       try {
@@ -111,7 +113,8 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
   }
   // The slow path, on the same events (those another applier took meanwhile are its own now).
   return sql.begin(async (tx) => {
-    const events = await claimPending(tx, { ...opts, ids: claimedIds });
+    // the same account's events again, by key (no search for a candidate account over every pending event)
+    const events = await claimPending(tx, { ...opts, ids: claimedIds, accountIds: claimedAccount ? [claimedAccount] : [] });
     if (events.length === 0) return { claimed: 0, failed: 0 };
     const outcomes = await applyIsolated(tx, events, processorFor, opts.now);
     await recordOutcomes(tx, events[0].account_id, outcomes);
