@@ -6,7 +6,7 @@ import { notFound } from './errors.js';
 import { decodeCursor, page } from './pagination.js';
 import { isUuid } from './query-input.js';
 import { itemColumns, toInvoice, type Invoice, type InvoiceRow } from './invoice-queries.js';
-import { agingBucket, pastDueRule, scopeGraceDays, type AgingBucket } from './past-due-rule.js';
+import { bucketAt, graceDaysOf, pastDueRule, type AgingBucket } from './past-due-rule.js';
 
 export interface AgingFigure {
   count: number;
@@ -53,16 +53,16 @@ const sinceKey = (db: Db) => db`LEAST(i.due_date, i.payment_failed_at)`;
 /** Count and outstanding amount of past-due invoices per currency and age bucket (never summed across currencies). */
 export async function pastDueAging(db: Db, scope: Scope, now: Date, f: PastDueFilter = {}): Promise<CurrencyAging[]> {
   await checkTenant(db, scope, f.tenantId);
-  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
-  // Reads only columns of invoices_open_since, so it is an index-only scan of the open invoices;
-  // grouped by whole days (a few hundred groups) and bucketed here, so each row's days are computed once.
-  const rows = await db<{ currency: string; days: number; count: number; amount: number }[]>`
-    SELECT i.currency, ${rule.daysOfPastDue()} AS days, count(*)::int AS count,
+  const rule = pastDueRule(db, now, await graceDaysOf(db, scope));
+  // Reads only columns of invoices_open_since, so it is an index-only scan of the open invoices,
+  // grouped by currency and bucket (a handful of groups).
+  // (no ORDER BY: sorted, the planner's generic plan would sort every row to group them)
+  const rows = await db<{ currency: string; bucket: number | null; count: number; amount: number }[]>`
+    SELECT i.currency, ${rule.bucket()} AS bucket, count(*)::int AS count,
       COALESCE(sum(i.amount_remaining), 0)::bigint AS amount
     FROM invoices i
     WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND ${rule.pastDue()} ${pastDueFilterSql(db, f)}
-    GROUP BY 1, 2
-    ORDER BY 1, 2`;
+    GROUP BY 1, 2`;
   const byCurrency = new Map<string, CurrencyAging>();
   for (const r of rows) {
     let entry = byCurrency.get(r.currency);
@@ -75,13 +75,13 @@ export async function pastDueAging(db: Db, scope: Scope, now: Date, f: PastDueFi
       };
       byCurrency.set(r.currency, entry);
     }
-    const bucket = entry.buckets[agingBucket(r.days)];
+    const bucket = entry.buckets[bucketAt(r.bucket)];
     bucket.count += r.count;
     bucket.amount += r.amount;
     entry.total.count += r.count;
     entry.total.amount += r.amount;
   }
-  return [...byCurrency.values()];
+  return [...byCurrency.values()].sort((x, y) => x.currency.localeCompare(y.currency));
 }
 
 /** Past-due invoices, longest overdue first, keyset-paginated. */
@@ -93,7 +93,7 @@ export async function listPastDue(
 ): Promise<{ data: PastDueInvoice[]; next_cursor: string | null }> {
   await checkTenant(db, scope, opts.tenantId);
   const after = decodeCursor(opts.cursor);
-  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
+  const rule = pastDueRule(db, now, await graceDaysOf(db, scope));
   // The page is cut from invoices alone, in the order of invoices_open_since, then joined to tenants
   // (joined first, the planner sorts every past-due invoice of the account).
   const rows = await db<(InvoiceRow & { past_due_since: Date; payment_failed: boolean; sort_key: Date })[]>`

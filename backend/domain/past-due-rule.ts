@@ -33,12 +33,16 @@ export function daysPastDue(now: Date, dueDate: Date | null, pastDueSince: Date 
   return Math.max(0, Math.round((utcDayStart(now).getTime() - from) / DAY_MS));
 }
 
+/** The most days past due of each bucket but the last (which has no limit). */
+const BUCKET_LAST_DAYS = [30, 60, 90] as const;
+
+/** The bucket of the rule's `bucket()` value: 0 is the oldest, NULL (no date) the newest. */
+export const bucketAt = (n: number | null): AgingBucket => AGING_BUCKETS[AGING_BUCKETS.length - 1 - (n ?? AGING_BUCKETS.length - 1)];
+
 /** An invoice past due 0 days (a payment failed before the due date) ages with the 1-30 ones. */
 export function agingBucket(days: number): AgingBucket {
-  if (days <= 30) return '1-30';
-  if (days <= 60) return '31-60';
-  if (days <= 90) return '61-90';
-  return '90+';
+  const i = BUCKET_LAST_DAYS.findIndex((last) => days <= last);
+  return AGING_BUCKETS[i === -1 ? AGING_BUCKETS.length - 1 : i];
 }
 
 type Fragment = postgres.Fragment;
@@ -53,16 +57,28 @@ export const rowGraceDays = (db: Db) => db`COALESCE((
   SELECT s.past_due_grace_days FROM account_settings s
   WHERE s.account_id = i.account_id AND s.livemode = i.livemode), 0)`;
 
+/** Grace days of one account+mode, read once: a read over many invoices then compares with constants. */
+export async function graceDaysOf(db: Db, scope: Scope): Promise<number> {
+  const [row] = await db<{ days: number }[]>`SELECT ${scopeGraceDays(db, scope)}::int AS days`;
+  return row.days;
+}
+
 /**
- * The rule's SQL fragments over `invoices i` as of `now`, with `grace` (scopeGraceDays for a
- * single-scope read: a constant the planner can use in index conditions; rowGraceDays otherwise).
+ * The rule's SQL fragments over `invoices i` as of `now`, with `grace`: a number (graceDaysOf,
+ * for the reads that filter many invoices: the cutoff becomes a constant of the statement), or
+ * SQL (scopeGraceDays for a single-scope read; rowGraceDays over every account).
  * Each call builds new fragments, so a statement may embed any of them once each.
  */
-export function pastDueRule(db: Db, now: Date, grace: () => Fragment) {
+export function pastDueRule(db: Db, now: Date, graceDays: number | (() => Fragment)) {
   const dayStart = utcDayStart(now);
-  // due dates before this instant are past due
-  const cutoff = () => db`(${dayStart}::timestamptz - make_interval(days => ${grace()}))`;
-  const pastDue = () => db`(i.status = 'open' AND NOT i.deleted AND (i.payment_failed OR i.due_date < ${cutoff()}))`;
+  const grace = () => (typeof graceDays === 'number' ? db`${graceDays}::int` : graceDays());
+  // due dates before this instant are past due (UTC days are all 24 hours)
+  const cutoff = () =>
+    typeof graceDays === 'number'
+      ? db`${new Date(dayStart.getTime() - graceDays * DAY_MS)}::timestamptz`
+      : db`(${dayStart}::timestamptz - make_interval(days => ${grace()}))`;
+  const overdue = () => db`(i.payment_failed OR i.due_date < ${cutoff()})`;
+  const pastDue = () => db`(i.status = 'open' AND NOT i.deleted AND ${overdue()})`;
   const failed = () => db`(i.status = 'open' AND NOT i.deleted AND i.payment_failed)`;
   const daysOfPastDue = () => db`COALESCE(GREATEST(0, (${now}::timestamptz AT TIME ZONE 'UTC')::date
     - (LEAST(i.due_date, i.payment_failed_at) AT TIME ZONE 'UTC')::date), 0)`;
@@ -70,6 +86,11 @@ export function pastDueRule(db: Db, now: Date, grace: () => Fragment) {
     cutoff,
     /** condition (NULL counts as false): the invoice is past due now (failed ones included) */
     pastDue,
+    /**
+     * condition for a row already known to be open and not deleted: reads only columns of the
+     * index invoices_open_since, so a select list over it stays an index-only scan
+     */
+    openPastDue: () => db`COALESCE(${overdue()}, false)`,
     /** boolean value of pastDue, never NULL, for select lists */
     isPastDue: () => db`COALESCE(${pastDue()}, false)`,
     /** boolean: the invoice's automatic payment failed and it is still open */
@@ -80,6 +101,16 @@ export function pastDueRule(db: Db, now: Date, grace: () => Fragment) {
     days: () => db`(CASE WHEN ${pastDue()} THEN ${daysOfPastDue()} ELSE 0 END)`,
     /** integer: the same for a row already known to be past due (reads only indexed columns) */
     daysOfPastDue,
+    /**
+     * integer: the aging bucket of a row known to be past due, as bucketAt reads it. Its since key
+     * is placed among each bucket's first instant, constants of the statement (width_bucket): no
+     * date arithmetic per row, so the aging of many open invoices is an index scan and a small hash.
+     */
+    bucket: () => {
+      const first = (days: number) => new Date(dayStart.getTime() - days * DAY_MS);
+      const starts = [...BUCKET_LAST_DAYS].reverse().map((days) => first(days).toISOString());
+      return db`width_bucket(LEAST(i.due_date, i.payment_failed_at), ${starts}::timestamptz[])`;
+    },
     /**
      * timestamptz: when the invoice became past due: its payment failure, or 00:00 UTC of the day
      * after its due date plus the grace days, whichever came first.
