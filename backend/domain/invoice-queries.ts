@@ -17,6 +17,13 @@ import { invoiceLines, publicLines, type InvoiceLine } from './invoice-lines.js'
 const searchText = (db: Db) =>
   db`lower(COALESCE(i.number, '') || ' ' || i.external_id || ' ' || COALESCE(i.customer_id, ''))`;
 
+/**
+ * A whole Stripe customer id: `q` then finds that customer's invoices (index invoices_customer)
+ * rather than every text containing it. Stripe's ids are random, so no other id contains a whole
+ * one; the trigram search would find the same rows slowly, its trigrams being common to every id.
+ */
+const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{8,}$/;
+
 export interface TenantRef {
   id: string;
   name: string;
@@ -131,7 +138,8 @@ export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilt
     ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
     ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
     ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
-    ${q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
+    ${filters.q && STRIPE_CUSTOMER_ID.test(filters.q) ? db`AND i.customer_id = ${filters.q}`
+      : q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
       AND ${searchText(db)} LIKE ${q}` : db``}`;
 }
 

@@ -127,3 +127,18 @@ describe('getInvoiceDetail', () => {
     await expect(getInvoiceDetail(sql, scope, 'in_123', NOW)).rejects.toMatchObject({ kind: 'not_found' });
   });
 });
+
+describe('search (q)', () => {
+  it('finds a whole Stripe customer id exactly, and any other text wherever it occurs', async () => {
+    const scope = await newScope();
+    const mine = await seedInvoice(sql, scope, { customer_id: 'cus_Qx7Hb2LmN4pZ' });
+    const longer = await seedInvoice(sql, scope, { customer_id: 'cus_Qx7Hb2LmN4pZa' });
+    await seedInvoice(sql, scope, { customer_id: 'cus_Other0000000' });
+    const ids = async (q: string) => (await listInvoices(sql, scope, { limit: 25, q }, NOW)).data.map((i) => i.id).sort();
+
+    expect(await ids('cus_Qx7Hb2LmN4pZ')).toEqual([mine]);
+    // part of an id, or any case: contained anywhere
+    expect(await ids('x7hb2lmn4pz')).toEqual([mine, longer].sort());
+    expect(await ids('CUS_QX7HB2LMN4PZ')).toEqual([mine, longer].sort());
+  });
+});
