@@ -3,6 +3,7 @@
 // open invoices, count = invoices in scope (deleted drafts left out, as in the invoice list).
 import type { Db } from '../db/client.js';
 import type { Scope } from './accounts.js';
+import { wholeDays } from './utc-days.js';
 
 export interface CurrencyFigures {
   currency: string;
@@ -54,28 +55,9 @@ function monthlyWindow(filters: StatsFilters, now: Date) {
   return { start, end, months };
 }
 
-const DAY_MS = 86_400_000;
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
-
-/**
- * Where the invoices of created_at in [from, to) are counted from. With a tenant filter: the
- * invoices themselves (a tenant has few). Without: the daily rollup (migration 008) for the whole
- * UTC days of the range, plus the invoices of the partial days at its edges, so the figures are
- * exactly those of a scan of every invoice.
- */
-function rangeParts(from: Date | undefined, to: Date | undefined) {
-  const dayFrom = from ? Math.ceil(from.getTime() / DAY_MS) * DAY_MS : null;
-  const dayTo = to ? Math.floor(to.getTime() / DAY_MS) * DAY_MS : null;
-  if (from && to && dayFrom! > dayTo!) return { days: null, edges: [[from, to]] as [Date, Date][] };
-  const edges: [Date, Date][] = [];
-  if (from && from.getTime() < dayFrom!) edges.push([from, new Date(dayFrom!)]);
-  if (to && dayTo! < to.getTime()) edges.push([new Date(dayTo!), to]);
-  return { days: { from: dayFrom === null ? null : isoDay(dayFrom), to: dayTo === null ? null : isoDay(dayTo) }, edges };
-}
-
 /** Rollup rows of the range's whole days as `(currency, day, invoice_count, paid_count, revenue, refunded, pending)`. */
 function rollupRows(db: Db, scope: Scope, from: Date | undefined, to: Date | undefined) {
-  const { days, edges } = rangeParts(from, to);
+  const { days, edges } = wholeDays(from, to);
   const edgeRows = edges.length
     ? db`
       UNION ALL
