@@ -57,7 +57,11 @@ export const InvoiceListQuery = ListQuery.extend({
     .trim()
     .max(200)
     .optional()
-    .openapi({ description: 'case-insensitive substring of the number, external id or customer id' }),
+    .openapi({
+      description:
+        'case-insensitive substring of the number, external id or customer id; a whole Stripe customer id (cus_…) ' +
+        'finds exactly that customer\'s invoices',
+    }),
 }).superRefine(fromNotAfterTo);
 
 export const EventListQuery = ListQuery.extend({

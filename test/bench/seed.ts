@@ -6,10 +6,11 @@
 // (the real ones are a few KB): list queries never read the payload.
 //
 // Bulk loading: secondary indexes are dropped and rebuilt after the load, and triggers (foreign
-// keys, the stats rollup) are off while loading (session_replication_role = replica); the rollup
-// is then rebuilt from the invoices in one statement, as migration 008 does.
+// keys, the rollups) are off while loading (session_replication_role = replica); the rollups
+// are then rebuilt from the invoices, as migrations 008 and 021 do.
 import { randomBytes } from 'node:crypto';
 import type { Sql } from '../../backend/db/client.js';
+import { MAX_ATTEMPTS } from '../../backend/domain/event-inbox.js';
 
 export interface SeedSize {
   invoices: number;
@@ -34,7 +35,7 @@ export interface Seeded {
 /** A deterministic version-4 uuid of a text (the API validates uuids strictly). */
 const uuidOf = (sql: Sql, text: ReturnType<Sql>) => sql`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`;
 
-const TABLES = ['tenants', 'invoices', 'invoice_history', 'payment_events', 'invoice_daily_totals'];
+const TABLES = ['tenants', 'invoices', 'invoice_history', 'payment_events', 'invoice_daily_totals', 'invoice_collection_days'];
 
 export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
   const started = performance.now();
@@ -94,8 +95,12 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
         s.status = 'paid' AND n % 200 = 9
       FROM generate_series(1, ${N}) n
       CROSS JOIN LATERAL (SELECT now() - make_interval(secs => (n::bigint * 2654435761 % (730 * 86400))::double precision) AS created) t0
-      CROSS JOIN LATERAL (SELECT t0.created, LEAST(t0.created + make_interval(days => (n * 13 % 40)::int, hours => (n % 24)::int), now())
-        AS settled) t
+      -- settled 0-39 days after creation; when that would be in the future, somewhere between the
+      -- creation and now (clamped to now, a recent day would hold thousands settled at one instant)
+      CROSS JOIN LATERAL (SELECT t0.created, CASE
+          WHEN t0.created + make_interval(days => (n * 13 % 40)::int, hours => (n % 24)::int) <= now()
+            THEN t0.created + make_interval(days => (n * 13 % 40)::int, hours => (n % 24)::int)
+          ELSE t0.created + (now() - t0.created) * ((n % 97) / 97.0) END AS settled) t
       CROSS JOIN LATERAL (SELECT
         CASE WHEN n % 100 < 70 THEN 'usd' WHEN n % 100 < 90 THEN 'eur' WHEN n % 100 < 97 THEN 'gbp' ELSE 'jpy' END AS currency,
         1000 + (n::bigint * 7919 % 100000) AS total) c
@@ -114,12 +119,14 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
     // Event g belongs to invoice (g % N) + 1 and copies its account, tenant and time.
     await reserved`
       INSERT INTO payment_events (account_id, livemode, gateway, event_id, type, object_id, tenant_id, invoice_id,
-        customer_id, processed, ignored, error, payload, received_at, occurred_at, processed_at)
+        customer_id, processed, ignored, error, state, attempts, payload, received_at, occurred_at, processed_at)
       SELECT i.account_id, i.livemode, i.gateway, 'evt_' || ${salt} || '_' || g,
         CASE WHEN i.gateway = 'paypal' THEN (ARRAY['PAYMENT.SALE.COMPLETED', 'BILLING.SUBSCRIPTION.ACTIVATED', 'PAYMENT.SALE.REFUNDED'])[g % 3 + 1]
              ELSE (ARRAY['invoice.finalized', 'invoice.paid', 'invoice.payment_failed'])[g % 3 + 1] END,
         i.external_id, i.tenant_id, i.id, i.customer_id,
         g % 50 <> 0, false, CASE WHEN g % 50 = 0 THEN 'handler failed: invoice currency changed' END,
+        -- applied long ago, or failed every attempt (left for replay): the applier has no backlog to start with
+        CASE WHEN g % 50 <> 0 THEN 'processed' ELSE 'failed' END, CASE WHEN g % 50 = 0 THEN ${MAX_ATTEMPTS} ELSE 0 END,
         jsonb_build_object('id', 'evt_' || g, 'object', 'event', 'data', jsonb_build_object('object', jsonb_build_object('id', i.external_id))),
         i.created_at + make_interval(hours => g % 72), i.created_at + make_interval(hours => g % 72),
         i.created_at + make_interval(hours => g % 72)
@@ -129,7 +136,9 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
     await reserved`SET session_replication_role = DEFAULT`;
     await rebuildDailyTotals(reserved, all);
     for (const ix of indexes) await reserved.unsafe(ix.indexdef);
-    for (const t of TABLES) await reserved.unsafe(`ANALYZE ${t}`);
+    // What autovacuum does on a live database after a bulk load: statistics, and the visibility
+    // map that keeps the index-only scans of the aging and collections from visiting the heap.
+    for (const t of TABLES) await reserved.unsafe(`VACUUM (ANALYZE) ${t}`);
   } finally {
     await reserved`SET session_replication_role = DEFAULT`.catch(() => {});
     reserved.release();
@@ -154,10 +163,9 @@ export async function seedLedger(sql: Sql, size: SeedSize): Promise<Seeded> {
   };
 }
 
-/** The rollup of migration 008 for these accounts, from scratch (the trigger was off while loading). */
+/** The rollups of migrations 008 and 021 for these accounts, from scratch (their triggers were off while loading). */
 async function rebuildDailyTotals(sql: Sql, accounts: string[]) {
-  const [{ exists }] = await sql<{ exists: boolean }[]>`SELECT to_regclass('invoice_daily_totals') IS NOT NULL AS exists`;
-  if (!exists) return;
+  await sql`SELECT invoice_collection_days_rebuild(${accounts}::text[])`;
   await sql`DELETE FROM invoice_daily_totals WHERE account_id = ANY(${accounts}::text[])`;
   await sql`
     INSERT INTO invoice_daily_totals (account_id, livemode, day, currency, shard, invoice_count, paid_count, revenue,
