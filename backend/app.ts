@@ -1,5 +1,5 @@
 // createApp(deps): middleware, error rendering, and the routes of each resource.
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './http/middleware/body-limit.js';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './http/env.js';
