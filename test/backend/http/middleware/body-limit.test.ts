@@ -1,9 +1,8 @@
 // The 1 MB body limit over real HTTP: a declared Content-Length is judged from the header, a
 // chunked body (no length declared) by counting what arrives; either way nothing is stored.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { createHarness, type Harness } from '../../../support/app-harness.js';
+import { listen, type ListeningApp } from '../../../support/listening-app.js';
 import { signDelivery, stripeEvent, stripeInvoice, WEBHOOK_SECRET } from '../../../support/stripe-events.js';
 
 const withoutLength = (headers: Record<string, string>) =>
@@ -28,19 +27,17 @@ function postChunked(port: number, headers: Record<string, string>, body: string
 }
 
 describe('request body limit', () => {
-  let server: ServerType;
+  let server: ListeningApp;
   let port: number;
   let h: Harness;
 
   beforeAll(async () => {
     h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
+    server = await listen(h.app.fetch);
+    port = server.port;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   const stored = async (eventId: string) =>

@@ -1,9 +1,8 @@
 // Keep-alive after an early answer: a 413 (or a 401 before the body is read) must not leave the
 // client a socket the server is about to close. Real listening server, real keep-alive agent.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { createHarness, type Harness } from '../../../support/app-harness.js';
+import { listen, type ListeningApp } from '../../../support/listening-app.js';
 import { signDelivery, stripeEvent, stripeInvoice, WEBHOOK_SECRET } from '../../../support/stripe-events.js';
 
 interface Answer {
@@ -29,21 +28,19 @@ function post(agent: http.Agent, port: number, path: string, headers: Record<str
 }
 
 describe('connection hygiene after early answers', () => {
-  let server: ServerType;
+  let server: ListeningApp;
   let port: number;
   let h: Harness;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
   beforeAll(async () => {
     h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
+    server = await listen(h.app.fetch);
+    port = server.port;
   });
   afterAll(async () => {
     agent.destroy();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   const small = () => signDelivery(stripeEvent('invoice.finalized', stripeInvoice(), { account: h.accountId }));
