@@ -177,9 +177,10 @@ async function accountWindowFigures(db: Db, scope: Scope, from: Date, to: Date):
             CASE WHEN c.outside THEN i.amount_paid ELSE 0 END, c.paypal::int, CASE WHEN c.paypal THEN i.amount_paid ELSE 0 END,
             c.automatic::int, CASE WHEN c.automatic THEN i.amount_paid ELSE 0 END
           FROM invoices i
-          CROSS JOIN LATERAL (SELECT i.first_payment_failed_at IS NOT NULL AND i.first_payment_failed_at <= i.paid_at AS yes) r
-          CROSS JOIN LATERAL (SELECT r.yes AND ${ownCause(db)} = 'outside' AS outside, r.yes AND ${ownCause(db)} = 'paypal' AS paypal,
-            r.yes AND ${ownCause(db)} = 'automatic_retry' AS automatic) c
+          -- the cause of a payment after a failure (NULL for any other payment)
+          CROSS JOIN LATERAL (SELECT CASE WHEN i.first_payment_failed_at <= i.paid_at THEN ${ownCause(db)} END AS cause) r
+          CROSS JOIN LATERAL (SELECT r.cause IS NOT DISTINCT FROM 'outside' AS outside, r.cause IS NOT DISTINCT FROM 'paypal' AS paypal,
+            r.cause IS NOT DISTINCT FROM 'automatic_retry' AS automatic) c
           WHERE i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND i.paid_at IS NOT NULL AND NOT i.deleted AND i.paid_at >= ${start} AND i.paid_at < ${end}`)}
       ) x GROUP BY 1 HAVING sum(count) <> 0`,
   ]);
@@ -197,7 +198,7 @@ async function readFigures(db: Db, scope: Scope, now: Date, f: CollectionsFilter
   const a = scope.accountId;
   const m = scope.livemode;
   const rule = pastDueRule(db, now, graceDays);
-  const tenant = (col = db`i.tenant_id`) => (f.tenant_id ? db`AND ${col} = ${f.tenant_id}` : db``);
+  const tenant = () => (f.tenant_id ? db`AND i.tenant_id = ${f.tenant_id}` : db``);
 
   const [[sales, receivables, paid, recovered], moved, open] = await Promise.all([
     f.tenant_id ? tenantWindowFigures(db, scope, f.tenant_id, from, to) : accountWindowFigures(db, scope, from, to),
