@@ -47,32 +47,21 @@ export interface TenantClues {
   metadata: Metadata | null;
   /** the customer whose stored metadata to use when `metadata` is null */
   customerId?: string | null;
+  /** a tenant already known for the object (a PayPal subscription's), used when no identity is linked */
+  known?: string | null;
+  /** a tenant's external_ref given directly (PayPal's custom_id), the last resort */
+  ref?: string | null;
 }
 
 /**
- * The tenant of a gateway object: a link on one of its identities, else its metadata value under
- * the account's tenant_metadata_key matched against a tenant's external_ref. One statement (it
- * runs for every webhook): the link, the stored metadata and the setting are read together.
+ * The tenant of a gateway object: a link on one of its identities, else a tenant already known for
+ * it, else its metadata value under the account's tenant_metadata_key matched against a tenant's
+ * external_ref, else a tenant whose external_ref is the given ref. One statement (it runs for every
+ * webhook): the link, the stored metadata and the setting are read together.
  */
 export async function resolveTenant(db: Db, scope: Scope, gateway: Gateway, clues: TenantClues): Promise<string | null> {
-  const ids = clues.identities.filter((x): x is string => !!x);
-  const a = scope.accountId;
-  const m = scope.livemode;
-  const [row] = await db<{ tenant_id: string | null }[]>`
-    SELECT COALESCE(
-      (SELECT l.tenant_id FROM tenant_links l
-       WHERE l.account_id = ${a} AND l.livemode = ${m} AND l.gateway = ${gateway} AND l.external_id = ANY(${ids}::text[])
-       ORDER BY array_position(${ids}::text[], l.external_id)
-       LIMIT 1),
-      (SELECT t.id FROM account_settings s
-       JOIN tenants t ON t.account_id = s.account_id AND t.livemode = s.livemode
-       WHERE s.account_id = ${a} AND s.livemode = ${m} AND s.tenant_metadata_key IS NOT NULL AND t.external_ref <> ''
-         AND t.external_ref = COALESCE(${clues.metadata ? db.json(clues.metadata) : null}::jsonb, (
-           SELECT c.metadata FROM gateway_customers c
-           WHERE c.account_id = ${a} AND c.livemode = ${m} AND c.gateway = ${gateway}
-             AND c.external_id = ${clues.customerId ?? null})) ->> s.tenant_metadata_key)
-    ) AS tenant_id`;
-  return row?.tenant_id ?? null;
+  const [tenantId] = await resolveTenants(db, scope, gateway, [clues]);
+  return tenantId;
 }
 
 /**
@@ -103,10 +92,7 @@ export async function retenantCustomer(db: Db, scope: Scope, gateway: Gateway, c
   return tenantId;
 }
 
-/**
- * resolveTenant for many objects of a batch in one statement (same rules); the result is in the
- * order of `clues`.
- */
+/** resolveTenant for many objects of a batch in one statement; the result is in the order of `clues`. */
 export async function resolveTenants(db: Db, scope: Scope, gateway: Gateway, clues: TenantClues[]): Promise<(string | null)[]> {
   if (clues.length === 0) return [];
   const a = scope.accountId;
@@ -116,6 +102,8 @@ export async function resolveTenants(db: Db, scope: Scope, gateway: Gateway, clu
     ids: c.identities.filter((x): x is string => !!x),
     metadata: c.metadata,
     customer_id: c.customerId ?? null,
+    known: c.known ?? null,
+    ref: c.ref ?? null,
   }));
   const rows = await db<{ ord: number; tenant_id: string | null }[]>`
     SELECT c.ord, COALESCE(
@@ -124,15 +112,17 @@ export async function resolveTenants(db: Db, scope: Scope, gateway: Gateway, clu
          AND l.external_id = ANY(ARRAY(SELECT jsonb_array_elements_text(c.ids)))
        ORDER BY array_position(ARRAY(SELECT jsonb_array_elements_text(c.ids)), l.external_id)
        LIMIT 1),
+      c.known,
       (SELECT t.id FROM account_settings s
        JOIN tenants t ON t.account_id = s.account_id AND t.livemode = s.livemode
        WHERE s.account_id = ${a} AND s.livemode = ${m} AND s.tenant_metadata_key IS NOT NULL AND t.external_ref <> ''
          AND t.external_ref = COALESCE(c.metadata, (
            SELECT g.metadata FROM gateway_customers g
            WHERE g.account_id = ${a} AND g.livemode = ${m} AND g.gateway = ${gateway}
-             AND g.external_id = c.customer_id)) ->> s.tenant_metadata_key)
+             AND g.external_id = c.customer_id)) ->> s.tenant_metadata_key),
+      (SELECT t.id FROM tenants t WHERE t.account_id = ${a} AND t.livemode = ${m} AND c.ref <> '' AND t.external_ref = c.ref)
     ) AS tenant_id
-    FROM jsonb_to_recordset(${db.json(input as never)}) AS c (ord integer, ids jsonb, metadata jsonb, customer_id text)`;
+    FROM jsonb_to_recordset(${db.json(input as never)}) AS c (ord integer, ids jsonb, metadata jsonb, customer_id text, known uuid, ref text)`;
   const out: (string | null)[] = new Array(clues.length).fill(null);
   for (const r of rows) out[r.ord] = r.tenant_id;
   return out;

@@ -197,22 +197,3 @@ export async function tenantForIdentities(
     LIMIT 1`;
   return row?.tenant_id ?? null;
 }
-
-/** A link on one of the identities, else the tenant whose external_ref is `ref` (PayPal's custom_id / reference). */
-export async function tenantByLinkOrRef(
-  db: Db,
-  scope: Scope,
-  gateway: Gateway,
-  identities: (string | null | undefined)[],
-  ref: string | null | undefined,
-): Promise<string | null> {
-  return (await tenantForIdentities(db, scope, gateway, identities)) ?? (await tenantByExternalRef(db, scope, ref));
-}
-
-/** The tenant whose external_ref equals `ref` (metadata / custom_id matching). */
-export async function tenantByExternalRef(db: Db, scope: Scope, ref: string | null | undefined): Promise<string | null> {
-  if (!ref) return null;
-  const [row] = await db<{ id: string }[]>`
-    SELECT id FROM tenants WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND external_ref = ${ref}`;
-  return row?.id ?? null;
-}

@@ -1,8 +1,9 @@
 // Applies a claimed batch of stored events to the ledger, in one transaction with its claim and
-// the events' outcomes. Fast path: Stripe invoice events set-based (per scope, consecutive runs
-// of them as one applyStripeInvoices), every other event through its handler. When any event
-// fails, the transaction rolls back whole and the batch is applied again one event per savepoint
-// (the slow path), so the failing event is isolated and the rest apply.
+// the events' outcomes. Fast path: Stripe invoice events and PayPal sales and captures set-based
+// (per scope, consecutive runs of one kind as one applyStripeInvoices or applyPaypalPayments),
+// every other event through its handler. When any event fails, the transaction rolls back whole
+// and the batch is applied again one event per savepoint (the slow path), so the failing event is
+// isolated and the rest apply.
 import type Stripe from 'stripe';
 import type { Sql, Tx } from '../db/client.js';
 import {
@@ -13,6 +14,9 @@ import {
   type StoredEvent,
 } from '../domain/event-inbox.js';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import type { ProcessOutcome } from '../domain/events.js';
+import { parsePaypalEvent } from './paypal/parse-event.js';
+import { applyPaypalPayments, type PaypalPaymentItem } from './paypal/process-event.js';
 import { processorFor } from './processors.js';
 import { invoiceOfEvent } from './stripe/handlers.js';
 import { applyStripeInvoices, type StripeInvoiceItem } from './stripe/invoice-batch.js';
@@ -24,45 +28,54 @@ class BatchFailed extends Error {
   }
 }
 
-interface InvoiceRunItem extends StripeInvoiceItem {
-  event: StoredEvent;
-}
+/** An event with a set-based form: a Stripe invoice, or a PayPal sale or capture. */
+type RunItem =
+  | { kind: 'stripe-invoice'; event: StoredEvent; item: StripeInvoiceItem }
+  | { kind: 'paypal-payment'; event: StoredEvent; item: PaypalPaymentItem };
 
-/** The set-based form of a Stripe invoice event; null for anything else. */
-function invoiceItem(event: StoredEvent): InvoiceRunItem | null {
-  if (event.gateway !== 'stripe') return null;
+/** The set-based form of an event; null for anything else (applied through its handler). */
+function runItem(event: StoredEvent): RunItem | null {
+  if (event.gateway === 'paypal') {
+    const { action } = parsePaypalEvent(event.payload);
+    return action.kind === 'payment' ? { kind: 'paypal-payment', event, item: { payment: action.payment, eventId: event.event_id } } : null;
+  }
   const payload = event.payload as Stripe.Event;
   // objects without an id (upcoming invoices) have nothing to apply: their handler ignores them
   if (!(payload?.data?.object as { id?: string } | undefined)?.id) return null;
   const of = invoiceOfEvent(payload);
   if (!of) return null;
   const source = { time: event.occurred_at, eventId: event.event_id, label: `event:${event.event_id}` };
-  return { ...of, source, event };
+  return { kind: 'stripe-invoice', event, item: { ...of, source } };
+}
+
+/** Applies a run of items of one kind and scope; one outcome per item. */
+async function applyRun(tx: Tx, run: RunItem[]): Promise<ProcessOutcome[]> {
+  const { account_id, livemode } = run[0].event;
+  const scope = { accountId: account_id, livemode };
+  if (run[0].kind === 'paypal-payment') {
+    return applyPaypalPayments(tx, scope, run.map((r) => (r as Extract<RunItem, { kind: 'paypal-payment' }>).item));
+  }
+  const results = await applyStripeInvoices(tx, scope, run.map((r) => (r as Extract<RunItem, { kind: 'stripe-invoice' }>).item));
+  return results.map((r) => ({ tenant_id: r.tenantId, invoice_id: r.invoiceId }));
 }
 
 async function applyFast(tx: Tx, events: StoredEvent[]): Promise<EventOutcome[]> {
   const outcomes = new Map<string, EventOutcome>();
-  // Consecutive invoice events of a scope wait in a run; any other event of that scope applies
+  // Consecutive events of one kind and scope wait in a run; any other event of that scope applies
   // the run first, so each scope sees its events in the order claimed.
-  const runs = new Map<string, InvoiceRunItem[]>();
+  const runs = new Map<string, RunItem[]>();
   const flush = async (key: string) => {
     const run = runs.get(key);
     if (!run?.length) return;
     runs.delete(key);
-    const { account_id, livemode } = run[0].event;
-    const results = await applyStripeInvoices(tx, { accountId: account_id, livemode }, run);
-    run.forEach((item, i) => {
-      outcomes.set(item.event.id, {
-        id: item.event.id,
-        ok: true,
-        outcome: { tenant_id: results[i].tenantId, invoice_id: results[i].invoiceId },
-      });
-    });
+    const results = await applyRun(tx, run);
+    run.forEach((r, i) => outcomes.set(r.event.id, { id: r.event.id, ok: true, outcome: results[i] }));
   };
   for (const event of events) {
     const key = `${event.account_id}:${event.livemode}`;
-    const item = invoiceItem(event);
+    const item = runItem(event);
     if (item) {
+      if (runs.get(key)?.[0].kind !== item.kind) await flush(key);
       runs.set(key, [...(runs.get(key) ?? []), item]);
       continue;
     }

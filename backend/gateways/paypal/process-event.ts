@@ -13,7 +13,6 @@ import {
   type InvoiceSnapshot,
   type InvoiceStatus,
 } from '../../domain/invoices.js';
-import { tenantByExternalRef, tenantByLinkOrRef, tenantForIdentities } from '../../domain/tenants.js';
 import { recordPaymentError } from '../../domain/payment-errors.js';
 import {
   parsePaypalEvent,
@@ -23,8 +22,18 @@ import {
   type RefundRecord,
   type SubscriptionState,
 } from './parse-event.js';
-import { getSubscription, refundedTotals, saveRefund, saveSubscription, setOutstandingCycle } from './store.js';
-import { replaceInvoiceLines } from '../../domain/invoice-lines.js';
+import {
+  getSubscription,
+  getSubscriptions,
+  refundedTotals,
+  refundedTotalsOf,
+  saveRefund,
+  saveSubscription,
+  setOutstandingCycle,
+} from './store.js';
+import { replaceInvoiceLines, replaceManyInvoiceLines } from '../../domain/invoice-lines.js';
+import { applyInvoiceSnapshots } from '../../domain/ledger-batch.js';
+import { resolveTenant, resolveTenants } from '../../domain/customers.js';
 import { paypalInvoiceLines, paypalPaymentLines } from './invoice-lines.js';
 
 interface Ctx {
@@ -163,7 +172,7 @@ async function adoptOrphans(ctx: Ctx, subscriptionId: string, tenantId: string) 
 
 async function onSubscription(ctx: Ctx, s: SubscriptionState): Promise<ProcessOutcome> {
   const { tx, scope } = ctx;
-  const tenantId = await tenantByLinkOrRef(tx, scope, 'paypal', [s.id, s.payer_id], s.custom_id);
+  const tenantId = await resolveTenant(tx, scope, 'paypal', { identities: [s.id, s.payer_id], metadata: null, ref: s.custom_id });
   const applied = await saveSubscription(tx, scope, s, tenantId, ctx.eventId);
   const stored = (await getSubscription(tx, scope, s.id))!;
   if (stored.tenant_id) await adoptOrphans(ctx, s.id, stored.tenant_id);
@@ -246,44 +255,87 @@ function paymentStatus(p: PaymentState): { status: InvoiceStatus; payment_failed
 }
 
 async function onPayment(ctx: Ctx, p: PaymentState): Promise<ProcessOutcome> {
-  const { tx, scope } = ctx;
-  const sub = p.subscription_id ? await getSubscription(tx, scope, p.subscription_id, true) : null;
-  const tenantId =
-    (p.subscription_id ? await tenantForIdentities(tx, scope, 'paypal', [p.subscription_id, sub?.payer_id]) : null) ??
-    sub?.tenant_id ??
-    (await tenantByExternalRef(tx, scope, p.custom_id));
-  const refunded = (await refundedTotals(tx, scope, p.id)).get(p.money.currency) ?? 0;
-  const { status, payment_failed } = paymentStatus(p);
-  const total = p.money.amount;
-  const snap: InvoiceSnapshot = {
-    gateway: 'paypal',
-    external_id: p.id,
-    number: p.number,
-    customer_id: sub?.payer_id ?? null,
-    subscription_id: p.subscription_id,
-    tenant_id: tenantId,
-    currency: p.money.currency,
-    total,
-    tax: p.tax,
-    amount_due: total,
-    amount_paid: status === 'paid' ? total : 0,
-    amount_remaining: status === 'open' ? total : 0,
-    amount_refunded: refunded,
-    status,
-    collection_method: p.subscription_id ? 'charge_automatically' : null,
-    attempt_count: 1,
-    due_date: null,
-    hosted_url: null,
-    pdf_url: null,
-    created_at: p.created_at,
-    payment_failed,
-  };
-  const { invoiceId, applied } = await applyInvoiceSnapshot(tx, scope, snap, sourceOf(ctx, p.updated_at));
-  if (applied) await replaceInvoiceLines(tx, scope, invoiceId, paypalPaymentLines(p), false);
-  if (p.outcome === 'completed' && p.subscription_id) {
-    await closeOutstanding(ctx, p.subscription_id, 'paid', sourceOf(ctx, p.created_at));
+  const [outcome] = await applyPaypalPayments(ctx.tx, ctx.scope, [{ payment: p, eventId: ctx.eventId }]);
+  return outcome;
+}
+
+export interface PaypalPaymentItem {
+  payment: PaymentState;
+  eventId: string;
+}
+
+/**
+ * Sales and captures applied as a batch, in the order given: subscriptions (locked, in key order),
+ * tenants and refunded totals read in one statement each, the snapshots applied set-based, their
+ * lines in one statement; only a completed payment of a subscription with an open balance settles
+ * it one by one. A single event's payment comes through here too (onPayment), so both follow one
+ * set of rules.
+ */
+export async function applyPaypalPayments(tx: Tx, scope: Scope, items: PaypalPaymentItem[]): Promise<ProcessOutcome[]> {
+  if (items.length === 0) return [];
+  const subscriptionIds = [...new Set(items.map((x) => x.payment.subscription_id).filter((x): x is string => !!x))];
+  const subscriptions = await getSubscriptions(tx, scope, subscriptionIds, true);
+  const tenants = await resolveTenants(
+    tx,
+    scope,
+    'paypal',
+    items.map(({ payment: p }) => {
+      const sub = p.subscription_id ? subscriptions.get(p.subscription_id) : undefined;
+      return {
+        identities: p.subscription_id ? [p.subscription_id, sub?.payer_id] : [],
+        metadata: null,
+        known: sub?.tenant_id ?? null,
+        ref: p.custom_id,
+      };
+    }),
+  );
+  const refunded = await refundedTotalsOf(tx, scope, [...new Set(items.map((x) => x.payment.id))]);
+  const snapshots = items.map(({ payment: p, eventId }, i) => {
+    const { status, payment_failed } = paymentStatus(p);
+    const total = p.money.amount;
+    const snap: InvoiceSnapshot = {
+      gateway: 'paypal',
+      external_id: p.id,
+      number: p.number,
+      customer_id: (p.subscription_id ? subscriptions.get(p.subscription_id)?.payer_id : null) ?? null,
+      subscription_id: p.subscription_id,
+      tenant_id: tenants[i],
+      currency: p.money.currency,
+      total,
+      tax: p.tax,
+      amount_due: total,
+      amount_paid: status === 'paid' ? total : 0,
+      amount_remaining: status === 'open' ? total : 0,
+      amount_refunded: refunded.get(p.id)?.get(p.money.currency) ?? 0,
+      status,
+      collection_method: p.subscription_id ? 'charge_automatically' : null,
+      attempt_count: 1,
+      due_date: null,
+      hosted_url: null,
+      pdf_url: null,
+      created_at: p.created_at,
+      payment_failed,
+    };
+    return { snap, source: { time: p.updated_at, eventId, label: `event:${eventId}` } };
+  });
+  const results = await applyInvoiceSnapshots(tx, scope, 'paypal', snapshots);
+  // Per invoice: the lines of the last payment state that applied.
+  const lines = new Map<string, PaymentState>();
+  items.forEach(({ payment }, i) => {
+    if (results[i].applied) lines.set(results[i].invoiceId, payment);
+  });
+  await replaceManyInvoiceLines(
+    tx,
+    scope,
+    [...lines].map(([invoiceId, p]) => ({ invoiceId, lines: paypalPaymentLines(p), hasMore: false })),
+  );
+  for (const { payment: p, eventId } of items) {
+    const sub = p.subscription_id ? subscriptions.get(p.subscription_id) : undefined;
+    if (p.outcome !== 'completed' || !sub || sub.outstanding_cycle === 0) continue;
+    const ctx: Ctx = { tx, scope, eventId, eventType: '' };
+    await closeOutstanding(ctx, sub.subscription_id, 'paid', sourceOf(ctx, p.created_at));
   }
-  return { tenant_id: tenantId, invoice_id: invoiceId };
+  return results.map((r, i) => ({ tenant_id: tenants[i], invoice_id: r.invoiceId }));
 }
 
 async function onRefund(ctx: Ctx, r: RefundRecord): Promise<ProcessOutcome> {
@@ -325,7 +377,7 @@ async function onInvoice(ctx: Ctx, inv: PaypalInvoice): Promise<ProcessOutcome> 
   const { tx, scope } = ctx;
   const status = INVOICE_STATUS[inv.status];
   if (!status) throw invalid(`unknown PayPal invoice status ${inv.status}`);
-  const tenantId = await tenantByLinkOrRef(tx, scope, 'paypal', [inv.id], inv.reference);
+  const tenantId = await resolveTenant(tx, scope, 'paypal', { identities: [inv.id], metadata: null, ref: inv.reference });
   const before = await loadInvoice(ctx, inv.id);
   const snap: InvoiceSnapshot = {
     gateway: 'paypal',

@@ -58,11 +58,23 @@ export async function getSubscription(
   subscriptionId: string,
   lock = false,
 ): Promise<StoredSubscription | null> {
-  const [row] = await db<StoredSubscription[]>`
+  return (await getSubscriptions(db, scope, [subscriptionId], lock)).get(subscriptionId) ?? null;
+}
+
+/** Several subscriptions by id; locked in id order (concurrent batches never deadlock). */
+export async function getSubscriptions(
+  db: Db,
+  scope: Scope,
+  subscriptionIds: string[],
+  lock = false,
+): Promise<Map<string, StoredSubscription>> {
+  if (subscriptionIds.length === 0) return new Map();
+  const rows = await db<StoredSubscription[]>`
     SELECT subscription_id, status, payer_id, tenant_id, outstanding_cycle FROM paypal_subscriptions
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND subscription_id = ${subscriptionId}
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND subscription_id = ANY(${subscriptionIds}::text[])
+    ORDER BY subscription_id
     ${lock ? db`FOR UPDATE` : db``}`;
-  return row ?? null;
+  return new Map(rows.map((r) => [r.subscription_id, r]));
 }
 
 export async function setOutstandingCycle(db: Db, scope: Scope, subscriptionId: string, cycle: number): Promise<void> {
@@ -82,9 +94,17 @@ export async function saveRefund(db: Db, scope: Scope, r: RefundRecord): Promise
 
 /** Refunded totals of a payment per currency. */
 export async function refundedTotals(db: Db, scope: Scope, paymentId: string): Promise<Map<string, number>> {
-  const rows = await db<{ currency: string; total: number }[]>`
-    SELECT currency, sum(amount)::bigint AS total FROM paypal_refunds
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND payment_id = ${paymentId}
-    GROUP BY currency`;
-  return new Map(rows.map((r) => [r.currency, r.total]));
+  return (await refundedTotalsOf(db, scope, [paymentId])).get(paymentId) ?? new Map();
+}
+
+/** Refunded totals of several payments: payment id -> currency -> amount. */
+export async function refundedTotalsOf(db: Db, scope: Scope, paymentIds: string[]): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  if (paymentIds.length === 0) return out;
+  const rows = await db<{ payment_id: string; currency: string; total: number }[]>`
+    SELECT payment_id, currency, sum(amount)::bigint AS total FROM paypal_refunds
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND payment_id = ANY(${paymentIds}::text[])
+    GROUP BY payment_id, currency`;
+  for (const r of rows) out.set(r.payment_id, (out.get(r.payment_id) ?? new Map()).set(r.currency, r.total));
+  return out;
 }
