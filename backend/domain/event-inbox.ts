@@ -22,7 +22,7 @@ export const MAX_ATTEMPTS = 5;
 /** untranslatable_character, character_not_in_repertoire */
 const UNSTORABLE_TEXT = new Set(['22P05', '22021']);
 
-/** The channel a stored event is announced on (LISTEN/NOTIFY where the engine delivers it). */
+/** The channel stored events are announced on (LISTEN/NOTIFY where the engine delivers it; jobs/applier.ts). */
 export const EVENTS_CHANNEL = 'payment_events';
 
 export interface StoredEvent extends IncomingEvent {
@@ -62,7 +62,7 @@ export async function storeIncomingEvent(sql: Sql | Tx, scope: Scope, event: Inc
       ON CONFLICT (account_id, gateway, event_id) DO NOTHING
       RETURNING id
     )
-    SELECT id, pg_notify(${EVENTS_CHANNEL}, '') FROM stored`.catch((err) => {
+    SELECT id FROM stored`.catch((err) => {
     // NUL characters (\u0000) are valid JSON but cannot be stored in text or jsonb.
     if (UNSTORABLE_TEXT.has((err as { code?: string }).code ?? '')) {
       throw invalid('the event contains characters that cannot be stored (NUL); nothing was stored');

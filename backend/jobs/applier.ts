@@ -2,6 +2,9 @@
 // wakes on a nudge from this process's webhook routes, on NOTIFY from another instance's (where
 // the engine delivers it: PostgreSQL; the embedded engine's socket does not), and on a short poll
 // as the fallback on both engines. Instances coordinate only through the database (SKIP LOCKED).
+// A nudge is announced to the other instances by one NOTIFY per ANNOUNCE_MS at most, sent on its
+// own: PostgreSQL serializes the commits of notifying transactions (a lock held through the WAL
+// flush), so a NOTIFY inside each webhook's insert made every webhook wait for the others' commits.
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import { EVENTS_CHANNEL } from '../domain/event-inbox.js';
@@ -18,7 +21,7 @@ export interface ApplierOptions {
   batchSize?: number;
   /** poll interval (ms) when nothing woke the applier; default 250 */
   pollMs?: number;
-  /** LISTEN for other instances' events (PostgreSQL only); default false */
+  /** LISTEN for other instances' events and announce this one's (PostgreSQL only); default false */
   listen?: boolean;
   /** concurrent loops in this process; default 1 */
   loops?: number;
@@ -27,13 +30,15 @@ export interface ApplierOptions {
 }
 
 export interface Applier {
-  /** an event was stored: apply soon */
+  /** this process stored an event: apply soon (and tell the other instances) */
   nudge(): void;
   /** stops the loops and waits for a running batch to commit */
   stop(): Promise<void>;
 }
 
 const DEFAULT_BATCH = 200;
+/** Other instances hear of this one's stored events within this delay, by one NOTIFY. */
+const ANNOUNCE_MS = 20;
 /** After a database error: wait before the next attempt (the batch rolled back whole). */
 const ERROR_PAUSE_MS = 1_000;
 
@@ -99,10 +104,23 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
     }
   };
 
+  let announcement: NodeJS.Timeout | null = null;
+  const announce = () => {
+    if (!opts.listen || announcement || stopped) return;
+    announcement = setTimeout(() => {
+      announcement = null;
+      deps.sql.notify(EVENTS_CHANNEL, '').catch((err) => deps.logger.warn({ err: (err as Error).message }, 'NOTIFY failed; other instances poll'));
+    }, ANNOUNCE_MS);
+  };
+  const wake = () => {
+    nudged = true;
+    wakeAll();
+  };
+
   let unlisten: (() => Promise<void>) | null = null;
   if (opts.listen) {
     deps.sql
-      .listen(EVENTS_CHANNEL, () => applier.nudge())
+      .listen(EVENTS_CHANNEL, wake)
       .then((l) => {
         unlisten = l.unlisten;
         if (stopped) void l.unlisten();
@@ -113,11 +131,12 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
   const loops = Array.from({ length: Math.max(1, opts.loops ?? 1) }, () => loop());
   const applier: Applier = {
     nudge() {
-      nudged = true;
-      wakeAll();
+      wake();
+      announce();
     },
     async stop() {
       stopped = true;
+      if (announcement) clearTimeout(announcement);
       wakeAll();
       await Promise.allSettled(loops);
       await (unlisten as (() => Promise<void>) | null)?.().catch(() => {});
