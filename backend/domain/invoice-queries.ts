@@ -152,7 +152,9 @@ export async function listInvoices(
   const result = await newestFirstPage<InvoiceRow>(
     db,
     { columns: itemColumns(db, scope, now), table: 'invoices', alias: 'i', time: 'created_at',
-      where: invoiceFilterSql(db, scope, filters, now), joins: tenantJoin(db), limit: filters.limit, cursor: filters.cursor },
+      where: invoiceFilterSql(db, scope, filters, now), joins: tenantJoin(db), limit: filters.limit, cursor: filters.cursor,
+      // the past-due ones among the open invoices, found in invoices_open_list (migration 025)
+      keysFirst: filters.status === 'past_due' },
     (r) => r.created_at,
   );
   return { data: result.data.map((r) => toInvoice(r, scope)), next_cursor: result.next_cursor };

@@ -62,6 +62,12 @@ export interface NewestFirstQuery {
   joins: postgres.Fragment;
   limit: number;
   cursor?: string;
+  /**
+   * Find the page's keys first, then read its rows: where an index covers the filter, the walk
+   * past the rows it skips is an index-only scan (the past-due list skips the newest open
+   * invoices, not yet due, by due date).
+   */
+  keysFirst?: boolean;
 }
 
 /**
@@ -77,15 +83,22 @@ export async function newestFirstPage<R extends { id: string }>(
   const after = decodeCursor(q.cursor);
   const sort = db`${db(q.alias)}.${db(q.time)}`;
   const key = db`${db(q.alias)}.id`;
+  const table = db`${db(q.table)} ${db(q.alias)}`;
+  const cut = (select: postgres.Fragment) => db`
+    SELECT ${select} FROM ${table}
+    WHERE ${q.where}
+      ${after ? db`AND (${sort}, ${key}) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
+    ORDER BY ${sort} DESC, ${key} DESC
+    LIMIT ${q.limit + 1}`;
+  const alias = db(q.alias);
   const rows = await db<R[]>`
     SELECT ${q.columns}
     FROM (
-      SELECT * FROM ${db(q.table)} ${db(q.alias)}
-      WHERE ${q.where}
-        ${after ? db`AND (${sort}, ${key}) < (${after.t}::timestamptz, ${after.id}::uuid)` : db``}
-      ORDER BY ${sort} DESC, ${key} DESC
-      LIMIT ${q.limit + 1}
-    ) ${db(q.alias)} ${q.joins}
+      ${q.keysFirst
+        ? db`SELECT ${alias}.* FROM (${cut(db`${alias}.account_id, ${key}`)}) k
+          JOIN ${table} ON ${alias}.account_id = k.account_id AND ${key} = k.id`
+        : cut(db`*`)}
+    ) ${alias} ${q.joins}
     ORDER BY ${sort} DESC, ${key} DESC`;
   return page(rows, q.limit, sortTime);
 }

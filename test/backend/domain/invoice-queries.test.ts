@@ -77,6 +77,35 @@ describe('listInvoices', () => {
     expect(seen.map((i) => i.id)).toEqual(expected.map((i) => i.id));
   });
 
+  it('pages through the past-due ones only, newest first, skipping newer invoices not yet due', async () => {
+    const scope = await newScope();
+    const same = t('2026-01-20T10:00:00Z');
+    const pastDue: string[] = [];
+    for (const created_at of [t('2026-01-10T00:00:00Z'), same, same, same, t('2026-01-05T00:00:00Z')]) {
+      pastDue.push(await seedInvoice(sql, scope, { status: 'open', created_at, due_date: t('2026-02-01T00:00:00Z') }));
+    }
+    // a failed payment whose due date is ahead is past due too
+    pastDue.push(await seedInvoice(sql, scope, { status: 'open', created_at: t('2026-02-20T00:00:00Z'), due_date: t('2026-04-01T00:00:00Z'), payment_failed: true }));
+    // newer, not past due: due later, due today, paid
+    for (let n = 0; n < 4; n++) {
+      await seedInvoice(sql, scope, { status: 'open', created_at: t(`2026-02-2${n}T12:00:00Z`), due_date: t('2026-03-15T00:00:00Z') });
+    }
+    await seedInvoice(sql, scope, { status: 'open', created_at: t('2026-02-25T00:00:00Z'), due_date: NOW });
+    await seedInvoice(sql, scope, { status: 'paid', created_at: t('2026-01-15T00:00:00Z'), due_date: t('2026-02-01T00:00:00Z') });
+
+    const seen: { id: string; created_at: Date; state: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listInvoices(sql, scope, { limit: 2, cursor, status: 'past_due' }, NOW);
+      seen.push(...page.data);
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+    expect([...seen.map((i) => i.id)].sort()).toEqual([...pastDue].sort());
+    expect(seen.every((i) => i.state === 'past_due' || i.state === 'failed')).toBe(true);
+    const expected = [...seen].sort((a, b) => b.created_at.getTime() - a.created_at.getTime() || (a.id < b.id ? 1 : -1));
+    expect(seen.map((i) => i.id)).toEqual(expected.map((i) => i.id));
+  });
+
   it('leaves out deleted drafts', async () => {
     const scope = await newScope();
     const kept = await seedInvoice(sql, scope, { status: 'draft' });
