@@ -38,21 +38,12 @@ export async function replaceInvoiceLines(
   lines: StoredLine[],
   hasMore: boolean,
 ): Promise<void> {
-  await tx`
-    INSERT INTO invoice_line_sets (account_id, livemode, invoice_id, has_more)
-    VALUES (${scope.accountId}, ${scope.livemode}, ${invoiceId}, ${hasMore})
-    ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
-      has_more = EXCLUDED.has_more, version = invoice_line_sets.version + 1, updated_at = now()`;
-  await writeLines(tx, scope, invoiceId, lines);
+  await replaceManyInvoiceLines(tx, scope, [{ invoiceId, lines, hasMore }]);
 }
 
-async function writeLines(tx: Db, scope: Scope, invoiceId: string, lines: StoredLine[]) {
-  await tx`DELETE FROM invoice_lines
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
-  if (lines.length === 0) return;
-  const rows = lines.map((l, position) => ({
-    account_id: scope.accountId,
-    livemode: scope.livemode,
+/** The rows of invoice_lines for these lines of an invoice, in order. */
+const lineRows = (invoiceId: string, lines: StoredLine[]) =>
+  lines.map((l, position) => ({
     invoice_id: invoiceId,
     position,
     origin: l.origin,
@@ -64,8 +55,18 @@ async function writeLines(tx: Db, scope: Scope, invoiceId: string, lines: Stored
     period_start: l.period_start,
     period_end: l.period_end,
   }));
-  await tx`INSERT INTO invoice_lines ${tx(rows, 'account_id', 'livemode', 'invoice_id', 'position', 'origin', 'kind',
-    'description', 'quantity', 'amount', 'currency', 'period_start', 'period_end')}`;
+
+/** Inserts line rows of any number of invoices in one statement. */
+async function insertLines(tx: Db, scope: Scope, rows: ReturnType<typeof lineRows>) {
+  if (rows.length === 0) return;
+  await tx`
+    INSERT INTO invoice_lines (account_id, livemode, invoice_id, position, origin, kind, description, quantity, amount,
+                               currency, period_start, period_end)
+    SELECT ${scope.accountId}, ${scope.livemode}, l.invoice_id, l.position, l.origin, l.kind, l.description, l.quantity,
+      l.amount, l.currency, l.period_start, l.period_end
+    FROM jsonb_to_recordset(${tx.json(rows as never)}) AS l (
+      invoice_id uuid, position integer, origin text, kind text, description text, quantity bigint, amount bigint,
+      currency text, period_start timestamptz, period_end timestamptz)`;
 }
 
 /**
@@ -88,7 +89,9 @@ export async function completeInvoiceLines(
       RETURNING version`;
     if (!set) return false;
     const invoiceLevel = (await invoiceLines(tx, scope, invoiceId)).lines.filter((l) => l.origin === 'invoice');
-    await writeLines(tx, scope, invoiceId, [...fullLines.map((l) => ({ ...l, origin: 'line' as const })), ...invoiceLevel]);
+    await tx`DELETE FROM invoice_lines
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ${invoiceId}`;
+    await insertLines(tx, scope, lineRows(invoiceId, [...fullLines.map((l) => ({ ...l, origin: 'line' as const })), ...invoiceLevel]));
     return true;
   });
 }
@@ -118,7 +121,7 @@ export const publicLines = (set: LineSet): InvoiceLine[] =>
     kind,
   }));
 
-/** replaceInvoiceLines for many invoices of a batch: two statements however many there are. */
+/** Replaces the lines of many invoices of a batch: two statements however many there are. */
 export async function replaceManyInvoiceLines(
   tx: Db,
   scope: Scope,
@@ -127,20 +130,7 @@ export async function replaceManyInvoiceLines(
   if (sets.length === 0) return;
   const sorted = [...sets].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1));
   const ids = sorted.map((s) => s.invoiceId);
-  const lines = sorted.flatMap((s) =>
-    s.lines.map((l, position) => ({
-      invoice_id: s.invoiceId,
-      position,
-      origin: l.origin,
-      kind: l.kind,
-      description: l.description,
-      quantity: l.quantity,
-      amount: l.amount,
-      currency: l.currency,
-      period_start: l.period_start,
-      period_end: l.period_end,
-    })),
-  );
+  const lines = sorted.flatMap((s) => lineRows(s.invoiceId, s.lines));
   await tx`
     WITH sets AS (
       INSERT INTO invoice_line_sets (account_id, livemode, invoice_id, has_more)
@@ -153,13 +143,5 @@ export async function replaceManyInvoiceLines(
     )
     DELETE FROM invoice_lines
     WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ANY(${ids}::uuid[])`;
-  if (lines.length === 0) return;
-  await tx`
-    INSERT INTO invoice_lines (account_id, livemode, invoice_id, position, origin, kind, description, quantity, amount,
-                               currency, period_start, period_end)
-    SELECT ${scope.accountId}, ${scope.livemode}, l.invoice_id, l.position, l.origin, l.kind, l.description, l.quantity,
-      l.amount, l.currency, l.period_start, l.period_end
-    FROM jsonb_to_recordset(${tx.json(lines as never)}) AS l (
-      invoice_id uuid, position integer, origin text, kind text, description text, quantity bigint, amount bigint,
-      currency text, period_start timestamptz, period_end timestamptz)`;
+  await insertLines(tx, scope, lines);
 }
