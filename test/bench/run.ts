@@ -122,21 +122,28 @@ async function postgresDatabase(): Promise<{ url: string; note: string | null }>
 }
 
 /**
- * PostgreSQL: waits (up to 3 minutes) until autovacuum has visited the invoices after the scan's
- * updates, as it does within about a minute in service with migration 023's setting; the open
- * invoices' index-only scans (aging, collections) read the heap for every row of a page not yet
- * marked all-visible. Returns the seconds waited, or null when the deadline passed first.
+ * PostgreSQL: the queries are measured once the invoices and events written by the scan and the
+ * loads were vacuumed, as autovacuum does within about a minute in service with migration 023's
+ * setting (an index-only scan reads the table for every row of a page not yet marked
+ * all-visible). Where the server runs without autovacuum (this machine's CI configuration turns
+ * it off), the bench runs the VACUUM itself; else it waits for autovacuum (up to 3 minutes).
  */
-async function waitAutovacuum(db: Database, since: Date): Promise<number | null> {
+async function vacuumedAsInService(db: Database, since: Date): Promise<string> {
+  const [{ on }] = await db.sql<{ on: boolean }[]>`SELECT current_setting('autovacuum') = 'on' AS on`;
   const started = performance.now();
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(0);
+  if (!on) {
+    await db.sql`VACUUM (ANALYZE) invoices, payment_events`;
+    return `autovacuum is off on this server: the bench ran VACUUM (ANALYZE) of invoices and payment_events before the queries (${seconds()} s)`;
+  }
   while (performance.now() - started < 180_000) {
     const [row] = await db.sql<{ done: boolean }[]>`
       SELECT COALESCE(last_autovacuum > ${since}, false) AS done FROM pg_stat_user_tables
       WHERE relid = 'invoices'::regclass`;
-    if (row?.done) return (performance.now() - started) / 1000;
+    if (row?.done) return `queries measured after autovacuum visited the invoices (${seconds()} s of waiting)`;
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  return null;
+  return 'autovacuum had not visited the invoices 3 minutes after the scan: queries measured before it';
 }
 
 async function timeScan(db: Database) {
@@ -320,13 +327,8 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
 
     if (seeded) {
       if (engine === 'postgres' && scanEnded) {
-        log(`${engine}: waiting for autovacuum to visit the invoices the scan updated`);
-        const waited = await waitAutovacuum(db, scanEnded);
-        result.notes.push(
-          waited === null
-            ? 'autovacuum had not visited the invoices 3 minutes after the scan: queries measured before it'
-            : `queries measured after autovacuum visited the invoices the scan updated (${waited.toFixed(0)} s of waiting after the load)`,
-        );
+        log(`${engine}: vacuum of what the scan and the loads wrote, as in service`);
+        result.notes.push(await vacuumedAsInService(db, scanEnded));
       }
       log(`${engine}: queries`);
       result.queries = await benchQueries(url, seeded, quick ? 15 : 60, (m, p) => api(url, seeded.accountId, 'GET', p));
