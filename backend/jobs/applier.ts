@@ -17,7 +17,7 @@ export interface ApplierDeps {
 }
 
 export interface ApplierOptions {
-  /** events per batch; default 200 */
+  /** events per batch; default 500 */
   batchSize?: number;
   /** poll interval (ms) when nothing woke the applier; default 250 */
   pollMs?: number;
@@ -36,7 +36,13 @@ export interface Applier {
   stop(): Promise<void>;
 }
 
-const DEFAULT_BATCH = 200;
+/**
+ * Events per batch at most (fewer when fewer are pending). Each statement of a batch has a cost
+ * of its own beside its rows': applying 6,000 stored invoice events on the bench database ran at
+ * about 1,650/s in batches of 200, 2,100/s in batches of 500 and 2,500/s in batches of 1,000.
+ * 500 keeps a batch (and its locks, and a redo after a failure) well under a second.
+ */
+const DEFAULT_BATCH = 500;
 /** Other instances hear of this one's stored events within this delay, by one NOTIFY. */
 const ANNOUNCE_MS = 20;
 /** After a database error: wait before the next attempt (the batch rolled back whole). */
