@@ -24,7 +24,7 @@ import type { Scope } from './accounts.js';
 import { invalid } from './errors.js';
 import type { TenantRef } from './invoice-queries.js';
 import type { AgingFigure } from './past-due-queries.js';
-import { AGING_BUCKETS, bucketAt, graceDaysOf, pastDueRule, type AgingBucket } from './past-due-rule.js';
+import { AGING_BUCKETS, bucketAt, pastDueRule, scopeGraceDays, type AgingBucket } from './past-due-rule.js';
 import { getTenant } from './tenants.js';
 import { wholeDays } from './utc-days.js';
 
@@ -194,11 +194,13 @@ async function accountWindowFigures(db: Db, scope: Scope, from: Date, to: Date):
 }
 
 /** The window's figures per currency, and for the open invoices per tenant and bucket. */
-async function readFigures(db: Db, scope: Scope, now: Date, f: CollectionsFilter, from: Date, to: Date, graceDays: number) {
+async function readFigures(db: Db, scope: Scope, now: Date, f: CollectionsFilter, from: Date, to: Date) {
   const a = scope.accountId;
   const m = scope.livemode;
-  const rule = pastDueRule(db, now, graceDays);
   const tenant = () => (f.tenant_id ? db`AND i.tenant_id = ${f.tenant_id}` : db``);
+  // The grace days are read inside the open invoices' statement (they only sort its rows into
+  // past due or not), so no statement waits for another.
+  const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
 
   const [[sales, receivables, paid, recovered], moved, open] = await Promise.all([
     f.tenant_id ? tenantWindowFigures(db, scope, f.tenant_id, from, to) : accountWindowFigures(db, scope, from, to),
@@ -342,7 +344,7 @@ function toCollections(
 export async function getCollections(db: Db, scope: Scope, now: Date, f: CollectionsFilter): Promise<Collections> {
   const { from, to } = collectionsWindow(now, f);
   if (f.tenant_id) await getTenant(db, scope, f.tenant_id); // another account's tenant is 404
-  const figures = await readFigures(db, scope, now, f, from, to, await graceDaysOf(db, scope));
+  const figures = await readFigures(db, scope, now, f, from, to);
   return toCollections(figures, await tenantNames(db, scope, topTenantIds(figures.open)), now, from, to);
 }
 
