@@ -129,8 +129,18 @@ function tenantWindowFigures(db: Db, scope: Scope, tenantId: string, from: Date,
  * The same for a whole account: whole days from the rollup of migration 021, the partial days at
  * the edges from the invoices (indexes of 014 and 021), so the figures equal the scan's.
  */
-async function accountWindowFigures(db: Db, scope: Scope, from: Date, to: Date): Promise<[Amounts, Amounts, PaidTotals, Recovered]> {
+async function accountWindowFigures(
+  db: Db,
+  scope: Scope,
+  now: Date,
+  from: Date,
+  windowEnd: Date,
+): Promise<[Amounts, Amounts, PaidTotals, Recovered]> {
   const where = () => db`account_id = ${scope.accountId} AND livemode = ${scope.livemode}`;
+  // Nothing is issued, paid or closed after now (a gateway's clock a few seconds ahead aside): a
+  // window reaching the present reads today's rollup row whole rather than today's invoices.
+  const endOfToday = (Math.floor(now.getTime() / DAY_MS) + 1) * DAY_MS;
+  const to = windowEnd >= now ? new Date(Math.max(windowEnd.getTime(), endOfToday)) : windowEnd;
   const window = wholeDays(from, to);
   const days = () =>
     window.days ? db`AND day >= ${window.days.from}::date AND day < ${window.days.to}::date` : db`AND false`;
@@ -203,7 +213,7 @@ async function readFigures(db: Db, scope: Scope, now: Date, f: CollectionsFilter
   const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
 
   const [[sales, receivables, paid, recovered], moved, open] = await Promise.all([
-    f.tenant_id ? tenantWindowFigures(db, scope, f.tenant_id, from, to) : accountWindowFigures(db, scope, from, to),
+    f.tenant_id ? tenantWindowFigures(db, scope, f.tenant_id, from, to) : accountWindowFigures(db, scope, now, from, to),
     // Payments after a failure count under their own cause (above); the few invoices with an admin
     // action or a customer reminder at all are looked up one by one from that side, and move to
     // the cause those give them.

@@ -12,7 +12,8 @@ const sql = testSql();
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.parse('2026-03-01T00:00:00Z');
-const NOW = new Date(START + 40 * DAY);
+// after every event of the ledger below (the last is at most 44 days after START), in mid-day
+const NOW = new Date(START + 44 * DAY + 13 * HOUR);
 
 /** A small deterministic generator (the same ledger on every run). */
 function lcg(seed: number) {
@@ -86,10 +87,12 @@ describe('collections from the daily rollup', () => {
     await sql`DELETE FROM invoices WHERE account_id = ${scope.accountId} AND id = ${gone}`;
 
     const windows: [Date, Date][] = [
-      [new Date(START), NOW], // whole days only
+      [new Date(START), NOW], // whole days to now
       [new Date(START - 5 * DAY), new Date(START + 45 * DAY)], // beyond both ends
       [new Date(START + 10 * DAY + 7 * HOUR), new Date(START + 11 * DAY + 2 * HOUR)], // across one midnight
       [new Date(START + 12 * DAY + 3 * HOUR), new Date(START + 12 * DAY + 20 * HOUR)], // inside one day
+      [new Date(NOW.getTime() - 30 * DAY), NOW], // the default: 30 days to now (today read from the rollup)
+      [new Date(NOW.getTime() - 20 * HOUR), NOW], // from yesterday to now
     ];
     for (let w = 0; w < 12; w++) {
       const from = START + rand(35 * 24) * HOUR + rand(3600) * 1000;
