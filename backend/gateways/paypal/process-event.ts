@@ -36,10 +36,15 @@ import { applyInvoiceSnapshots } from '../../domain/ledger-batch.js';
 import { resolveTenant, resolveTenants } from '../../domain/customers.js';
 import { paypalInvoiceLines, paypalPaymentLines } from './invoice-lines.js';
 
+/** The ledger changes of one event: its transaction, scope and id. */
 interface Ctx {
   tx: Tx;
   scope: Scope;
   eventId: string;
+}
+
+/** The same with the event's type (a subscription's state means more after a failed payment). */
+interface TypedCtx extends Ctx {
   eventType: string;
 }
 
@@ -47,7 +52,7 @@ const sourceOf = (ctx: Ctx, time: Date): ChangeSource => ({ time, eventId: ctx.e
 
 export const processPaypalEvent: EventProcessor = async (tx, scope, event) => {
   const { envelope, action } = parsePaypalEvent(event.payload);
-  const ctx: Ctx = { tx, scope, eventId: event.event_id, eventType: envelope.event_type };
+  const ctx: TypedCtx = { tx, scope, eventId: event.event_id, eventType: envelope.event_type };
   switch (action.kind) {
     case 'subscription':
       return onSubscription(ctx, action.subscription);
@@ -170,7 +175,7 @@ async function adoptOrphans(ctx: Ctx, subscriptionId: string, tenantId: string) 
           AND subscription_id = ${subscriptionId}))`;
 }
 
-async function onSubscription(ctx: Ctx, s: SubscriptionState): Promise<ProcessOutcome> {
+async function onSubscription(ctx: TypedCtx, s: SubscriptionState): Promise<ProcessOutcome> {
   const { tx, scope } = ctx;
   const tenantId = await resolveTenant(tx, scope, 'paypal', { identities: [s.id, s.payer_id], metadata: null, ref: s.custom_id });
   const applied = await saveSubscription(tx, scope, s, tenantId, ctx.eventId);
@@ -186,7 +191,7 @@ async function onSubscription(ctx: Ctx, s: SubscriptionState): Promise<ProcessOu
  * outstanding balance, as an open ledger invoice with payment_failed; later states update the
  * amount; cancellation or expiry voids it; a later completed sale pays it (onPayment).
  */
-async function trackOutstanding(ctx: Ctx, s: SubscriptionState, tenantId: string | null, cycle: number) {
+async function trackOutstanding(ctx: TypedCtx, s: SubscriptionState, tenantId: string | null, cycle: number) {
   const source = sourceOf(ctx, s.state_time);
   if (s.status === 'CANCELLED' || s.status === 'EXPIRED') return closeOutstanding(ctx, s.id, 'void', source);
 
@@ -275,12 +280,13 @@ export async function applyPaypalPayments(tx: Tx, scope: Scope, items: PaypalPay
   if (items.length === 0) return [];
   const subscriptionIds = [...new Set(items.map((x) => x.payment.subscription_id).filter((x): x is string => !!x))];
   const subscriptions = await getSubscriptions(tx, scope, subscriptionIds, true);
+  const subscriptionOf = (p: PaymentState) => (p.subscription_id ? subscriptions.get(p.subscription_id) : undefined);
   const tenants = await resolveTenants(
     tx,
     scope,
     'paypal',
     items.map(({ payment: p }) => {
-      const sub = p.subscription_id ? subscriptions.get(p.subscription_id) : undefined;
+      const sub = subscriptionOf(p);
       return {
         identities: p.subscription_id ? [p.subscription_id, sub?.payer_id] : [],
         metadata: null,
@@ -297,7 +303,7 @@ export async function applyPaypalPayments(tx: Tx, scope: Scope, items: PaypalPay
       gateway: 'paypal',
       external_id: p.id,
       number: p.number,
-      customer_id: (p.subscription_id ? subscriptions.get(p.subscription_id)?.payer_id : null) ?? null,
+      customer_id: subscriptionOf(p)?.payer_id ?? null,
       subscription_id: p.subscription_id,
       tenant_id: tenants[i],
       currency: p.money.currency,
@@ -330,9 +336,9 @@ export async function applyPaypalPayments(tx: Tx, scope: Scope, items: PaypalPay
     [...lines].map(([invoiceId, p]) => ({ invoiceId, lines: paypalPaymentLines(p), hasMore: false })),
   );
   for (const { payment: p, eventId } of items) {
-    const sub = p.subscription_id ? subscriptions.get(p.subscription_id) : undefined;
+    const sub = subscriptionOf(p);
     if (p.outcome !== 'completed' || !sub || sub.outstanding_cycle === 0) continue;
-    const ctx: Ctx = { tx, scope, eventId, eventType: '' };
+    const ctx: Ctx = { tx, scope, eventId };
     await closeOutstanding(ctx, sub.subscription_id, 'paid', sourceOf(ctx, p.created_at));
   }
   return results.map((r, i) => ({ tenant_id: tenants[i], invoice_id: r.invoiceId }));
