@@ -93,7 +93,8 @@ export function renderTable(report: Report): string {
       ok: (r) => (r.paypal?.read_after_ack ? r.paypal.read_after_ack.p99_ms <= 1000 && !r.paypal.read_after_ack.timeouts : null),
     },
     { figure: 'PayPal p50 / p99', target: 'p99 ≤ 50 ms', value: (r) => (r.paypal ? `${ms(r.paypal.p50_ms)} / ${ms(r.paypal.p99_ms)}` : '–'), ok: (r) => (r.paypal ? r.paypal.p99_ms <= 50 : null) },
-    { figure: 'Peak RSS of the service', target: '≤ 300 MB', value: (r) => (r.rss_mb == null ? '–' : `${r.rss_mb} MB`), ok: (r) => (r.rss_mb == null ? null : r.rss_mb <= 300) },
+    // issue 15's target (the export's own row below keeps issue 16's measure)
+    { figure: 'Peak RSS of the service', target: '≤ 200 MB', value: (r) => (r.rss_mb == null ? '–' : `${r.rss_mb} MB`), ok: (r) => (r.rss_mb == null ? null : r.rss_mb <= 200) },
     {
       figure: 'Query seed (invoices / events / tenants)',
       target: '1M / 3M / 10k',
@@ -138,12 +139,12 @@ export function renderTable(report: Report): string {
     },
     {
       figure: 'Backfill, objects/s (share of bound)',
-      target: '≥ 80% of bound',
+      target: '≥ 90% of bound',
       value: (r) =>
         r.backfill
           ? `${n0(r.backfill.per_second)} of ${n0(r.backfill.bound_per_second)} (${pct(r.backfill.share)})${r.backfill.state === 'succeeded' ? '' : ` ${r.backfill.state}`}`
           : '–',
-      ok: (r) => (r.backfill ? r.backfill.share >= 0.8 : null),
+      ok: (r) => (r.backfill ? r.backfill.share >= 0.9 : null),
     },
   );
 

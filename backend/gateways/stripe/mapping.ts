@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Scope } from '../../domain/accounts.js';
-import { resolveTenant, retenantCustomer, upsertCustomer, type Metadata } from '../../domain/customers.js';
+import { resolveTenant, retenantCustomers, upsertCustomers, type Metadata } from '../../domain/customers.js';
 import { INVOICE_STATUSES, type ChangeSource, type InvoiceSnapshot, type InvoiceStatus } from '../../domain/invoices.js';
 
 export interface InvoiceFlags {
@@ -163,29 +163,38 @@ export function paidOutOfBand(invoice: Stripe.Invoice): boolean {
   return (invoice.payments?.data ?? []).some((p) => p.payment?.type === 'payment_record' && p.status === 'paid');
 }
 
-/** Stores a customer (newest source wins); a metadata change moves its unlinked invoices' tenant. */
-export async function applyStripeCustomer(
+/** Stores customers (newest source wins); a metadata change moves their unlinked invoices' tenant. */
+export async function applyStripeCustomers(
+  tx: Db,
+  scope: Scope,
+  items: { customer: Stripe.Customer | Stripe.DeletedCustomer; source: ChangeSource }[],
+): Promise<void> {
+  const applied = await upsertCustomers(
+    tx,
+    scope,
+    items.map(({ customer, source }) => ({
+      customer: {
+        gateway: 'stripe' as const,
+        external_id: customer.id,
+        email: customer.deleted ? null : (customer.email ?? null),
+        name: customer.deleted ? null : (customer.name ?? null),
+        metadata: customer.deleted ? undefined : (customer.metadata ?? {}),
+        deleted: customer.deleted === true,
+      },
+      source,
+    })),
+  );
+  const live = items.filter(({ customer }) => !customer.deleted && applied.has(customer.id)).map(({ customer }) => customer.id);
+  await retenantCustomers(tx, scope, 'stripe', live);
+}
+
+/** One customer: a batch of one. */
+export const applyStripeCustomer = (
   tx: Db,
   scope: Scope,
   customer: Stripe.Customer | Stripe.DeletedCustomer,
   source: ChangeSource,
-): Promise<void> {
-  const deleted = customer.deleted === true;
-  const applied = await upsertCustomer(
-    tx,
-    scope,
-    {
-      gateway: 'stripe',
-      external_id: customer.id,
-      email: customer.deleted ? null : (customer.email ?? null),
-      name: customer.deleted ? null : (customer.name ?? null),
-      metadata: customer.deleted ? undefined : (customer.metadata ?? {}),
-      deleted,
-    },
-    source,
-  );
-  if (applied && !deleted) await retenantCustomer(tx, scope, 'stripe', customer.id);
-}
+) => applyStripeCustomers(tx, scope, [{ customer, source }]);
 
 /** Records a charge's cumulative refunded amount (and the refunds it lists). Returns the invoices it pays. */
 export async function applyStripeChargeRefunds(tx: Db, scope: Scope, charge: Stripe.Charge, source: ChangeSource): Promise<string[]> {
