@@ -93,12 +93,13 @@ const APPLY_LOCK = 7_301_002;
  * advisory lock; others take other accounts): concurrent appliers then never apply an invoice's
  * events out of the order they were stored in, so its history is the same however many instances
  * run. The account is the one with the oldest due events whose lock is free; `accountIds` names
- * the candidates (tests, a drain); `ids` narrows to given events.
+ * the candidates (tests, a drain); `ids` narrows to given events. `busy`: none was claimed because
+ * another applier holds an account with due events.
  */
 export async function claimPending(
   tx: Tx,
   opts: { limit: number; now: Date; accountIds?: string[]; ids?: string[] },
-): Promise<StoredEvent[]> {
+): Promise<{ events: StoredEvent[]; busy: boolean }> {
   const due = tx`state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${opts.now})`;
   const candidates = opts.accountIds
     ? opts.accountIds
@@ -110,10 +111,14 @@ export async function claimPending(
             ORDER BY occurred_at, id LIMIT 1000
           ) oldest`
       ).map((r) => r.account_id);
+  let busy = false;
   for (const accountId of candidates) {
     const [{ locked }] = await tx<{ locked: boolean }[]>`
       SELECT pg_try_advisory_xact_lock(${APPLY_LOCK}, hashtext(${accountId})) AS locked`;
-    if (!locked) continue;
+    if (!locked) {
+      busy = true;
+      continue;
+    }
     const events = await tx<StoredEvent[]>`
       SELECT ${EVENT_COLUMNS(tx)} FROM payment_events
       WHERE ${due} AND account_id = ${accountId}
@@ -122,9 +127,9 @@ export async function claimPending(
       LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED`;
     // (an account named in accountIds may have none due: try the next)
-    if (events.length > 0) return events;
+    if (events.length > 0) return { events, busy: false };
   }
-  return [];
+  return { events: [], busy };
 }
 
 export type EventOutcome =

@@ -92,6 +92,8 @@ export interface BatchResult {
   claimed: number;
   /** of which failed this time (retried later, or failed for good) */
   failed: number;
+  /** none claimed because another applier holds every account with due events */
+  busy: boolean;
 }
 
 export interface BatchOptions {
@@ -107,10 +109,10 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
   let claimedAccount: string | null = null;
   try {
     return await sql.begin(async (tx) => {
-      const events = await claimPending(tx, opts);
+      const { events, busy } = await claimPending(tx, opts);
       claimedIds = events.map((e) => e.id);
       claimedAccount = events[0]?.account_id ?? null;
-      if (events.length === 0) return { claimed: 0, failed: 0 };
+      if (events.length === 0) return { claimed: 0, failed: 0, busy };
       let outcomes: EventOutcome[];
       try {
         outcomes = await applyFast(tx, events);
@@ -119,7 +121,7 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
         throw new BatchFailed(err);
       }
       await recordOutcomes(tx, events[0].account_id, outcomes);
-      return { claimed: events.length, failed: 0 };
+      return { claimed: events.length, failed: 0, busy: false };
     });
   } catch (err) {
     if (!(err instanceof BatchFailed)) throw err;
@@ -127,10 +129,10 @@ export async function applyPendingBatch(sql: Sql, opts: BatchOptions): Promise<B
   // The slow path, on the same events (those another applier took meanwhile are its own now).
   return sql.begin(async (tx) => {
     // the same account's events again, by key (no search for a candidate account over every pending event)
-    const events = await claimPending(tx, { ...opts, ids: claimedIds, accountIds: claimedAccount ? [claimedAccount] : [] });
-    if (events.length === 0) return { claimed: 0, failed: 0 };
+    const { events, busy } = await claimPending(tx, { ...opts, ids: claimedIds, accountIds: claimedAccount ? [claimedAccount] : [] });
+    if (events.length === 0) return { claimed: 0, failed: 0, busy };
     const outcomes = await applyIsolated(tx, events, processorFor, opts.now);
     await recordOutcomes(tx, events[0].account_id, outcomes);
-    return { claimed: events.length, failed: outcomes.filter((o) => !o.ok).length };
+    return { claimed: events.length, failed: outcomes.filter((o) => !o.ok).length, busy: false };
   });
 }

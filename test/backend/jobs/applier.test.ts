@@ -2,7 +2,8 @@
 // failing event, share the work between concurrent appliers (each event applied once), wake on a
 // nudge or NOTIFY, and /readyz reports the backlog.
 import type Stripe from 'stripe';
-import { storeIncomingEvent } from '../../../backend/domain/event-inbox.js';
+import { claimPending, storeIncomingEvent } from '../../../backend/domain/event-inbox.js';
+import { applyPendingBatch } from '../../../backend/gateways/apply-batch.js';
 import { describeStripeEvent } from '../../../backend/gateways/stripe/process-event.js';
 import { drainPending, startApplier } from '../../../backend/jobs/applier.js';
 import { createLogger } from '../../../backend/logger.js';
@@ -136,6 +137,30 @@ describe('the applier', () => {
       // once each, and in order: the same rows and histories as one applier gave
       expect(strip(await ledger(h, a))).toEqual(expected);
     }
+  });
+
+  it.skipIf(engine() !== 'postgres')('reports an account held by another applier as busy, and claims it once released', async () => {
+    const h = harness();
+    await store(h, stripeEvent('invoice.finalized', stripeInvoice()));
+    const opts = { limit: 10, now: h.clock.now(), accountIds: [h.accountId] };
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    // another applier's batch: it holds the account until released
+    const other = h.sql.begin(async (tx) => {
+      const { events } = await claimPending(tx, opts);
+      holding();
+      await released;
+      return events.length;
+    });
+    await held;
+    // busy: the loop then waits a poll interval instead of searching again on every webhook's nudge
+    expect(await applyPendingBatch(h.sql, opts)).toEqual({ claimed: 0, failed: 0, busy: true });
+    release();
+    expect(await other).toBe(1); // it claimed and changed nothing: the event is still pending
+    expect(await applyPendingBatch(h.sql, opts)).toEqual({ claimed: 1, failed: 0, busy: false });
+    expect(await applyPendingBatch(h.sql, opts)).toEqual({ claimed: 0, failed: 0, busy: false });
   });
 
   it('runs as a loop: a nudge wakes it at once; without one it polls', async () => {
