@@ -5,7 +5,6 @@
 // A nudge is announced to the other instances by one NOTIFY per ANNOUNCE_MS at most, sent on its
 // own: PostgreSQL serializes the commits of notifying transactions (a lock held through the WAL
 // flush), so a NOTIFY inside each webhook's insert made every webhook wait for the others' commits.
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
 import { EVENTS_CHANNEL } from '../domain/event-inbox.js';
@@ -74,13 +73,13 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
   const pollMs = opts.pollMs ?? 250;
   let stopped = false;
-  const stopping = new AbortController();
   let nudged = false;
-  const sleepers = new Set<() => void>();
-  const wakeAll = () => {
-    for (const wake of [...sleepers]) wake();
+  // each sleeping loop's wake-up, and whether a nudge may cut its sleep short (stop always does)
+  const sleepers = new Map<() => void, boolean>();
+  const wakeAll = (nudge: boolean) => {
+    for (const [wake, nudgeable] of [...sleepers]) if (nudgeable || !nudge) wake();
   };
-  const sleep = (ms: number) =>
+  const sleep = (ms: number, nudgeable = true) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -88,7 +87,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
         resolve();
       };
       const timer = setTimeout(done, ms);
-      sleepers.add(done);
+      sleepers.set(done, nudgeable);
     });
 
   const loop = async () => {
@@ -107,7 +106,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
         // poll interval whatever wakes it. (Woken per webhook, it searched the pending events
         // about once per webhook: 9.6 s of PostgreSQL's time in a 20 s load on the bench.)
         if (r.busy) {
-          await delay(pollMs, undefined, { signal: stopping.signal }).catch(() => {});
+          if (!stopped) await sleep(pollMs, false);
           continue;
         }
       } catch (err) {
@@ -129,7 +128,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
   };
   const wake = () => {
     nudged = true;
-    wakeAll();
+    wakeAll(true);
   };
 
   let unlisten: (() => Promise<void>) | null = null;
@@ -151,9 +150,8 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
     },
     async stop() {
       stopped = true;
-      stopping.abort();
       if (announcement) clearTimeout(announcement);
-      wakeAll();
+      wakeAll(false);
       await Promise.allSettled(loops);
       await (unlisten as (() => Promise<void>) | null)?.().catch(() => {});
     },

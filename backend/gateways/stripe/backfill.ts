@@ -262,14 +262,18 @@ async function savePage(
   const customers = run.customers + (run.phase === 'customers' ? objects.length : 0);
   const invoices = run.invoices + (run.phase === 'invoices' ? objects.length : 0);
   return deps.sql.begin(async (tx) => {
+    // a page holds one kind of object: as one batch where the appliers have one, else one by one
     const pageCustomers = objects.filter((o): o is Stripe.Customer => o.object === 'customer');
     const pageInvoices = objects.filter((o): o is Stripe.Invoice => o.object === 'invoice');
-    if (apply.customers && pageCustomers.length > 0) await apply.customers(tx, scope, pageCustomers);
-    if (apply.invoices && pageInvoices.length > 0) await apply.invoices(tx, scope, pageInvoices);
-    for (const object of objects) {
-      if (object.object === 'customer') {
-        if (!apply.customers) await apply.customer(tx, scope, object);
-      } else if (!apply.invoices) await apply.invoice(tx, scope, object);
+    if (apply.customers) {
+      if (pageCustomers.length > 0) await apply.customers(tx, scope, pageCustomers);
+    } else {
+      for (const customer of pageCustomers) await apply.customer(tx, scope, customer);
+    }
+    if (apply.invoices) {
+      if (pageInvoices.length > 0) await apply.invoices(tx, scope, pageInvoices);
+    } else {
+      for (const invoice of pageInvoices) await apply.invoice(tx, scope, invoice);
     }
     return saveSyncPage(tx, scope, run, { phase, cursor, customers, invoices }, deps.now());
   });
