@@ -8,6 +8,7 @@ import { configuredModes, createStripeClients } from './gateways/stripe/api-clie
 import { startScheduler } from './jobs/scheduler.js';
 import { startApplier, type Applier } from './jobs/applier.js';
 import { startReconcileSchedule } from './jobs/reconcile.js';
+import { startStatisticsKeeper } from './jobs/statistics.js';
 
 async function main() {
   const config = loadConfigOrReport();
@@ -48,6 +49,8 @@ async function main() {
     { schedule: config.PAST_DUE_SCHEDULE },
   );
   const reconcile = startReconcileSchedule(deps, { schedule: config.RECONCILE_SCHEDULE });
+  // plans follow the ledger as it grows, whether or not the server runs autovacuum (the embedded engine does not)
+  const statistics = startStatisticsKeeper(deps);
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }, (info) => {
     logger.info(
       {
@@ -77,6 +80,7 @@ async function main() {
       await scheduler.stop(); // lets a running scan finish before the pool closes
       await applier.stop(); // lets a running batch commit
       await reconcile.stop(); // interrupts a running pass at its next request
+      await statistics.stop();
       await db.close();
       clearTimeout(force);
       logger.info('stopped');

@@ -1,0 +1,47 @@
+// Keeps the planner's statistics up with the ledger (db/statistics.ts says why): every second
+// one instance analyzes the tables that grew or changed since their last ANALYZE. Instances
+// coordinate through the database: a pass holds a transaction-level advisory lock, and another
+// instance's pass meanwhile does nothing.
+import { Cron } from 'croner';
+import type { Logger } from 'pino';
+import type { Sql } from '../db/client.js';
+import { analyzeTables, staleTables } from '../db/statistics.js';
+
+/** Advisory lock namespace of this job (migrate.ts 7_301_001, event-inbox.ts 7_301_002, past-due-scan.ts 7_301_006). */
+export const STATISTICS_LOCK = 7_301_007;
+
+export interface StatisticsKeeper {
+  /** stops the timer and waits for a running pass */
+  stop(): Promise<void>;
+}
+
+/** One pass: analyzes the stale tables and names them; none when another instance is at it. */
+export async function refreshStatistics(sql: Sql): Promise<string[]> {
+  return sql.begin(async (tx) => {
+    const [{ locked }] = await tx<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${STATISTICS_LOCK}, 0) AS locked`;
+    if (!locked) return [];
+    const stale = await staleTables(tx);
+    await analyzeTables(tx, stale);
+    return stale;
+  });
+}
+
+export function startStatisticsKeeper(deps: { sql: Sql; logger: Logger }, opts: { everySeconds?: number } = {}): StatisticsKeeper {
+  let running: Promise<unknown> | null = null;
+  const cron = new Cron(`*/${opts.everySeconds ?? 1} * * * * *`, { protect: true, name: 'statistics' }, async () => {
+    const started = performance.now();
+    running = refreshStatistics(deps.sql)
+      .then((tables) => {
+        if (tables.length) deps.logger.info({ tables, ms: Math.round(performance.now() - started) }, 'statistics refreshed');
+      })
+      // the next pass tries again; plans meanwhile use the previous statistics
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'statistics refresh failed'));
+    await running;
+  });
+  return {
+    async stop() {
+      cron.stop();
+      await running;
+    },
+  };
+}

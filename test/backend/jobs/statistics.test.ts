@@ -1,0 +1,40 @@
+// jobs/statistics.ts: a pass analyzes the tables whose statistics lag their data, once; while
+// another instance's pass holds the job's lock, a pass does nothing.
+import { randomBytes } from 'node:crypto';
+import { refreshStatistics, STATISTICS_LOCK } from '../../../backend/jobs/statistics.js';
+import { engine, testSql } from '../../support/app-harness.js';
+
+const sql = testSql();
+
+describe('statistics keeper', () => {
+  it('analyzes a table that grew since its last ANALYZE, and not again until it changes', async () => {
+    const table = `stats_job_${randomBytes(4).toString('hex')}`;
+    await sql`CREATE TABLE ${sql(table)} (n integer NOT NULL)`;
+    try {
+      await sql`INSERT INTO ${sql(table)} SELECT g FROM generate_series(1, 5000) g`;
+      expect(await refreshStatistics(sql)).toContain(table);
+      const [{ reltuples }] = await sql<{ reltuples: number }[]>`SELECT reltuples FROM pg_class WHERE relname = ${table}`;
+      expect(reltuples).toBe(5000);
+      expect(await refreshStatistics(sql)).not.toContain(table);
+    } finally {
+      await sql`DROP TABLE ${sql(table)}`;
+    }
+  });
+
+  // The embedded engine serves every connection from one backend: an advisory lock excludes nobody
+  // there, and there is only ever one instance.
+  it.runIf(engine() === 'postgres')('does nothing while another instance holds the lock', async () => {
+    const table = `stats_job_${randomBytes(4).toString('hex')}`;
+    await sql`CREATE TABLE ${sql(table)} (n integer NOT NULL)`;
+    try {
+      await sql`INSERT INTO ${sql(table)} SELECT g FROM generate_series(1, 5000) g`;
+      await sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${STATISTICS_LOCK}, 0)`;
+        expect(await refreshStatistics(sql)).toEqual([]);
+      });
+      expect(await refreshStatistics(sql)).toContain(table);
+    } finally {
+      await sql`DROP TABLE ${sql(table)}`;
+    }
+  });
+});
