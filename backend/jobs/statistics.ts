@@ -15,22 +15,29 @@ export interface StatisticsKeeper {
   stop(): Promise<void>;
 }
 
+export interface StatisticsOptions {
+  /** seconds between passes; default 1 */
+  everySeconds?: number;
+  /** the statistics target of the pass's ANALYZE (default: the server's, 100) */
+  sampleTarget?: number;
+}
+
 /** One pass: analyzes the stale tables and names them; none when another instance is at it. */
-export async function refreshStatistics(sql: Sql): Promise<string[]> {
+export async function refreshStatistics(sql: Sql, opts: StatisticsOptions = {}): Promise<string[]> {
   return sql.begin(async (tx) => {
     const [{ locked }] = await tx<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${STATISTICS_LOCK}, 0) AS locked`;
     if (!locked) return [];
     const stale = await staleTables(tx);
-    await analyzeTables(tx, stale);
+    await analyzeTables(tx, stale, { sampleTarget: opts.sampleTarget });
     return stale;
   });
 }
 
-export function startStatisticsKeeper(deps: { sql: Sql; logger: Logger }, opts: { everySeconds?: number } = {}): StatisticsKeeper {
+export function startStatisticsKeeper(deps: { sql: Sql; logger: Logger }, opts: StatisticsOptions = {}): StatisticsKeeper {
   let running: Promise<unknown> | null = null;
   const cron = new Cron(`*/${opts.everySeconds ?? 1} * * * * *`, { protect: true, name: 'statistics' }, async () => {
     const started = performance.now();
-    running = refreshStatistics(deps.sql)
+    running = refreshStatistics(deps.sql, opts)
       .then((tables) => {
         if (tables.length) deps.logger.info({ tables, ms: Math.round(performance.now() - started) }, 'statistics refreshed');
       })

@@ -2,19 +2,20 @@
 // or, where the server counts changed rows (PostgreSQL), after 1% plus 1,000 changes; analyzing
 // it tells the planner what it holds.
 import { randomBytes } from 'node:crypto';
+import type { Db, Tx } from '../../../backend/db/client.js';
 import { analyzeTables, staleTables } from '../../../backend/db/statistics.js';
 import { engine, testSql } from '../../support/app-harness.js';
 
 const sql = testSql();
 
 /** A schema of this test's own, so other files' tables never count. */
-async function inSchema<T>(body: (tx: Parameters<Parameters<typeof sql.begin>[0]>[0]) => Promise<T>): Promise<T> {
+async function inSchema(body: (tx: Tx) => Promise<void>): Promise<void> {
   const schema = `stats_${randomBytes(4).toString('hex')}`;
   await sql`CREATE SCHEMA ${sql(schema)}`;
   try {
-    return await sql.begin(async (tx) => {
+    await sql.begin(async (tx) => {
       await tx`SELECT set_config('search_path', ${schema}, true)`;
-      return body(tx);
+      await body(tx);
     });
   } finally {
     await sql`DROP SCHEMA ${sql(schema)} CASCADE`;
@@ -22,7 +23,7 @@ async function inSchema<T>(body: (tx: Parameters<Parameters<typeof sql.begin>[0]
 }
 
 /** The planner's row estimate for a query (EXPLAIN's first line). */
-async function estimate(db: Parameters<typeof staleTables>[0], query: string): Promise<number> {
+async function estimate(db: Db, query: string): Promise<number> {
   const [row] = await db.unsafe(`EXPLAIN ${query}`);
   return Number(/rows=(\d+)/.exec(Object.values(row)[0] as string)![1]);
 }
@@ -42,6 +43,24 @@ describe('planner statistics', () => {
       // a little growth is not enough
       await tx`INSERT INTO ledger SELECT 'acct_new', g FROM generate_series(1, 100) g`;
       expect(await staleTables(tx)).toEqual([]);
+    });
+  });
+
+  it('a smaller statistics target samples fewer rows (the embedded engine analyzes with 10)', async () => {
+    await inSchema(async (tx) => {
+      await tx`CREATE TABLE spread (n integer NOT NULL)`;
+      await tx`INSERT INTO spread SELECT g FROM generate_series(1, 20000) g`;
+      const buckets = async () => {
+        const [row] = await tx<{ bounds: number }[]>`
+          SELECT array_length(histogram_bounds::text::int[], 1) AS bounds FROM pg_stats
+          WHERE schemaname = current_schema() AND tablename = 'spread' AND attname = 'n'`;
+        return row.bounds;
+      };
+      await analyzeTables(tx, ['spread'], { sampleTarget: 10 });
+      expect(await buckets()).toBe(11);
+      await tx`SELECT set_config('default_statistics_target', '100', true)`;
+      await analyzeTables(tx, ['spread']);
+      expect(await buckets()).toBe(101);
     });
   });
 
