@@ -1,7 +1,7 @@
 // Planner statistics kept up with the data by the service itself. PostgreSQL plans from the
 // statistics of the last ANALYZE, and a cached plan (a prepared statement's generic plan, or a
-// foreign key check's) lives until the next one. Autovacuum analyzes at most once a minute per
-// database (autovacuum_naptime), some servers run without it, and the embedded engine has none; a
+// foreign key check's) lives until the next one. Autovacuum visits a database once a minute by
+// default (autovacuum_naptime), some servers run without it, and the embedded engine has none; a
 // new account's backfill or a burst of webhooks meanwhile grows the ledger by thousands of rows a
 // second. Measured on the bench (PostgreSQL without autovacuum): a 10,000-object backfill slowed
 // with every page (a page of invoices 11 -> 66 ms to apply, foreign key checks planned as scans
