@@ -3,6 +3,7 @@ import { bodyLimit } from './http/middleware/body-limit.js';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './http/env.js';
+import { batchedEventStore } from './domain/event-inbox.js';
 import { errorBody, renderError } from './http/errors.js';
 import { appAuth } from './http/middleware/app-auth.js';
 import { connectionHygiene } from './http/middleware/connection-hygiene.js';
@@ -58,8 +59,10 @@ export function createApp(deps: Deps) {
   const exports = exportRoutes();
   app.route('/', healthRoutes());
   app.route('/', exports.download); // the token is the credential, outside /api auth
-  app.route('/', stripeWebhookRoutes()); // signed by Stripe, outside /api auth
-  app.route('/', paypalWebhookRoutes(deps.config)); // signed by PayPal, outside /api auth
+  // both webhooks store through one batched store: under load one statement serves many deliveries
+  const storeEvent = batchedEventStore(deps.sql);
+  app.route('/', stripeWebhookRoutes(storeEvent)); // signed by Stripe, outside /api auth
+  app.route('/', paypalWebhookRoutes(deps.config, storeEvent)); // signed by PayPal, outside /api auth
   app.route('/api', settingsRoutes());
   app.route('/api', tenantRoutes());
   app.route('/api', syncRoutes());

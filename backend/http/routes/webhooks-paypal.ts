@@ -3,7 +3,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Config } from '../../config.js';
 import { isAccountId } from '../../domain/accounts.js';
-import { storeIncomingEvent } from '../../domain/event-inbox.js';
+import type { EventStore } from '../../domain/event-inbox.js';
 import { paypalWebhookIds } from '../../domain/settings.js';
 import { createCertificateStore, type CertificateStoreOptions } from '../../gateways/paypal/certificates.js';
 import { readPaypalEvent } from '../../gateways/paypal/receive.js';
@@ -21,7 +21,7 @@ const ReceivedSchema = z
   })
   .openapi('PaypalWebhookReceived');
 
-export function paypalWebhookRoutes(config: Config, certOptions: Partial<CertificateStoreOptions> = {}) {
+export function paypalWebhookRoutes(config: Config, storeEvent: EventStore, certOptions: Partial<CertificateStoreOptions> = {}) {
   // One certificate cache per app (bounded; see certificates.ts).
   const certificates = createCertificateStore({ prefixes: config.PAYPAL_CERT_URL_PREFIXES, ...certOptions });
   const app = router();
@@ -68,7 +68,7 @@ export function paypalWebhookRoutes(config: Config, certOptions: Partial<Certifi
       }
 
       const { incoming } = readPaypalEvent(rawBody);
-      const result = await storeIncomingEvent(deps.sql, { accountId, livemode }, incoming);
+      const result = await storeEvent({ accountId, livemode }, incoming, rawBody.length);
       if (!result.duplicate) deps.onEventStored?.();
       return c.json(
         { received: true as const, id: result.id, duplicate: result.duplicate, processed: result.processed, state: result.state },

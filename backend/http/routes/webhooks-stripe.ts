@@ -1,7 +1,7 @@
 // POST /webhooks/stripe: raw body -> signature (every configured secret, for rotation) -> account
 // -> one insert of the event (pending) -> 200. The applier (jobs/applier.ts) applies it a moment later.
 import { createRoute, z } from '@hono/zod-openapi';
-import { storeIncomingEvent } from '../../domain/event-inbox.js';
+import type { EventStore } from '../../domain/event-inbox.js';
 import { describeStripeEvent } from '../../gateways/stripe/process-event.js';
 import { stripeEventScope, verifyStripeWebhook } from '../../gateways/stripe/verify.js';
 import { ApiError } from '../errors.js';
@@ -40,17 +40,18 @@ const route = createRoute({
   },
 });
 
-export function stripeWebhookRoutes() {
+export function stripeWebhookRoutes(storeEvent: EventStore) {
   const app = router();
   app.openapi(route, async (c) => {
-    const { config, sql, now } = c.var.deps;
+    const { config, now } = c.var.deps;
     const secrets = config.STRIPE_WEBHOOK_SECRET ?? [];
     if (secrets.length === 0) {
       throw new ApiError(503, 'webhook_not_configured', 'STRIPE_WEBHOOK_SECRET is not configured');
     }
-    const event = verifyStripeWebhook(await c.req.text(), c.req.header('stripe-signature'), secrets, now().getTime());
+    const raw = await c.req.text();
+    const event = verifyStripeWebhook(raw, c.req.header('stripe-signature'), secrets, now().getTime());
     const scope = stripeEventScope(event, config.STRIPE_ACCOUNT_ID);
-    const result = await storeIncomingEvent(sql, scope, describeStripeEvent(event));
+    const result = await storeEvent(scope, describeStripeEvent(event), raw.length);
     if (!result.duplicate) c.var.deps.onEventStored?.();
     return c.json({ received: true as const, duplicate: result.duplicate, processed: result.processed, state: result.state }, 200);
   });

@@ -191,6 +191,31 @@ describe('POST /webhooks/stripe', () => {
     expect(history).toHaveLength(1);
   });
 
+  it('stores a burst of deliveries arriving together once each, and answers each for itself', async () => {
+    const h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: SECRETS } });
+    const events = Array.from({ length: 40 }, () => stripeEvent('invoice.finalized', stripeInvoice(), { account: h.accountId }));
+    const resent = events.slice(0, 10);
+    const unstorable = stripeEvent('invoice.finalized', stripeInvoice({ number: 'INV\u0000' }), { account: h.accountId });
+    // all in flight at once: the webhooks' store writes them in shared statements (db/coalesce.ts)
+    const responses = await Promise.all([...events, ...resent, unstorable].map((e) => deliver(h.app, e)));
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+
+    expect(responses.slice(0, 50).map((r) => r.status)).toEqual(Array(50).fill(200));
+    for (const [i, e] of resent.entries()) {
+      expect([bodies[i].duplicate, bodies[40 + i].duplicate].sort(), e.id).toEqual([false, true]);
+      expect(bodies[40 + i].state).toBe('pending');
+    }
+    expect(bodies.slice(10, 40).every((b) => b.duplicate === false)).toBe(true);
+    // the one the database refuses is the only one refused
+    expect(responses[50].status).toBe(400);
+    expect(bodies[50].error.code).toBe('invalid_request');
+    const stored = await storedEvents(h);
+    expect(stored.map((e) => e.event_id).sort()).toEqual(events.map((e) => e.id).sort());
+
+    expect(await h.drain()).toEqual({ claimed: 40, failed: 0 });
+    expect(await invoiceCount(h)).toBe(40);
+  });
+
   it('refuses a body over 1 MB with 413 before looking at it', async () => {
     const h = createHarness({ env: { STRIPE_WEBHOOK_SECRET: SECRETS } });
     const invoice = stripeInvoice({ description: 'x'.repeat(1024 * 1024) });
