@@ -1,12 +1,20 @@
 // jobs/statistics.ts: a pass analyzes the tables whose statistics lag their data, until they
 // catch up; while another instance's pass holds the job's lock, a pass does nothing.
 import { randomBytes } from 'node:crypto';
-import { refreshStatistics, STATISTICS_LOCK } from '../../../backend/jobs/statistics.js';
+import { KEEPER_SHARE, nextPassAt, refreshStatistics, STATISTICS_LOCK } from '../../../backend/jobs/statistics.js';
 import { engine, testSql } from '../../support/app-harness.js';
 
 const sql = testSql();
 
 describe('statistics keeper', () => {
+  it('rests after a pass so that passes take at most a twentieth of the time', () => {
+    expect(KEEPER_SHARE).toBe(0.05);
+    // a 200 ms pass over a large inbox: the next one 4 s after it began, not the next second
+    expect(nextPassAt(10_000, 200)).toBe(14_000);
+    // a new account's small tables (a 10 ms pass) are still analyzed every second
+    expect(nextPassAt(10_000, 10)).toBeLessThanOrEqual(11_000);
+  });
+
   it('analyzes a table that grew since its last ANALYZE, and leaves it alone once its statistics caught up', async () => {
     const table = `stats_job_${randomBytes(4).toString('hex')}`;
     await sql`CREATE TABLE ${sql(table)} (n integer NOT NULL)`;
