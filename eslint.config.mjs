@@ -18,7 +18,7 @@ const node = [
 const reactHooks = uiExtension.find((c) => c.plugins?.['react-hooks']).plugins['react-hooks'];
 
 export default [
-  { ignores: ['**/node_modules/**', 'stripe-app/dist/**', 'test/artifacts/**', '.data/**'] },
+  { ignores: ['**/node_modules/**', 'stripe-app/dist/**', 'test/artifacts/**', '.data/**', 'dist/**'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
   // The app: exactly the tools' config, scoped to the app's sources.

@@ -3,15 +3,15 @@
 // notifications' delivery path (gateways/notify/deliver-digests.ts). The scheduler's retry pass
 // sends retries.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Sql } from '../db/client.js';
 import type { Scope } from '../domain/accounts.js';
 import { claimDigest, digestContent, digestMessage, digestsDue, utcDay, type DigestPayload } from '../domain/digest.js';
 import type { DeliveryCounts } from '../domain/notifications.js';
 import { deliverPendingDigests, type DigestDeliveryDeps } from '../gateways/notify/deliver-digests.js';
+import manifest from '../../stripe-app.json' with { type: 'json' };
 
-// The app's id from the manifest (the same file the Dashboard installs), read once.
-const APP_ID: string = JSON.parse(readFileSync(new URL('../../stripe-app.json', import.meta.url), 'utf8')).id;
+// The app's id from the manifest (the same file the Dashboard installs; bundled into dist/main.js).
+const APP_ID: string = manifest.id;
 
 /** The app in the Stripe Dashboard (its /test/ path for test mode): where the digest links. */
 export const appDashboardUrl = (livemode: boolean) =>

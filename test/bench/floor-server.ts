@@ -1,6 +1,7 @@
 // The floor of the ingest benchmark: the same stack as the service (Hono on @hono/node-server,
 // postgres.js, the `stripe` library) doing the least a webhook endpoint can do: verify the
-// signature and insert the raw body in one statement. Run as its own process, like the service:
+// signature and insert the raw body in one statement. Run as its own process, like the service (the
+// bench bundles it as backend/build.ts bundles the service, and runs both on plain Node):
 //   DATABASE_URL=… | DATA_DIR=…  STRIPE_WEBHOOK_SECRET=whsec_…  node --import tsx test/bench/floor-server.ts
 // It prints one JSON line {"msg":"listening","url":…} when ready.
 import { serve } from '@hono/node-server';

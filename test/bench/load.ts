@@ -79,9 +79,13 @@ export interface ScriptProcess {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript file with tsx as a child that prints a JSON `listening` line with its url. */
+/**
+ * Runs a script as a child that prints a JSON `listening` line with its url: a bundle (.js, from
+ * backend/build.ts) on plain Node as `npm start` runs the service, a TypeScript file with tsx.
+ */
 export function startScript(script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ScriptProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  const args = script.endsWith('.js') ? ['--enable-source-maps', script] : ['--import', 'tsx', script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [-- --engine=postgres|embedded] [-- --skip=ingest,paypal,queries,export,backfill]
 //
-// Runs the service as a child process (backend/main.ts) on PostgreSQL (DATABASE_URL; if unset a
+// Runs the service as a child process (the bundle npm start runs) on PostgreSQL (DATABASE_URL; if unset a
 // fresh database tb_bench on postgres://postgres@127.0.0.1:5432) and on the embedded engine, and
 // measures: signed Stripe invoice webhooks against the floor endpoint, PayPal webhooks, the list /
 // stats / aging / collections queries and the CSV export of a seeded ledger, the daily past-due scan, and a backfill against the
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import postgres from 'postgres';
 import Stripe from 'stripe';
+import { buildService } from '../../backend/build.js';
 import { connectUrl, startEmbedded, type Database } from '../../backend/db/client.js';
 import { migrate } from '../../backend/db/migrate.js';
 import { appSignaturePayload } from '../../backend/http/middleware/app-auth.js';
@@ -165,7 +166,12 @@ async function timeScan(db: Database) {
   };
 }
 
-async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fake: FakeStripe): Promise<EngineResult> {
+interface Bundles {
+  service: string;
+  floor: string;
+}
+
+async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fake: FakeStripe, bundles: Bundles): Promise<EngineResult> {
   const result: EngineResult = { engine, database: '', notes: [] };
   const tmp = mkdtempSync(path.join(os.tmpdir(), `tb-bench-${engine}-`));
   const seedSize = quick ? QUICK : FULL;
@@ -212,7 +218,7 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
     // The embedded engine allows one process: the service opens it next.
     if (engine === 'embedded') await db.close();
 
-    service = await startScript('backend/main.ts', {
+    service = await startScript(bundles.service, {
       ...dbEnv,
       PORT: '0',
       LOG_LEVEL: 'info',
@@ -255,7 +261,7 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
           `${applied.applied_per_second.toFixed(0)}/s (backlog ${applied.backlog_at_end} drained ${applied.seconds_after_load.toFixed(1)} s ` +
           `after the load); read-after-ack p50 ${stripeReadAfterAck.p50_ms} ms p99 ${stripeReadAfterAck.p99_ms} ms; floor next`,
       );
-      const floorProcess = await startScript('test/bench/floor-server.ts', { ...floorEnv, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).catch(
+      const floorProcess = await startScript(bundles.floor, { ...floorEnv, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET }).catch(
         (err) => {
           throw new Error(`floor server: ${err.message}`);
         },
@@ -392,8 +398,14 @@ async function main() {
   const certs = await startCertServer();
   const fake = await startFakeStripe();
   const results: EngineResult[] = [];
+  // What `npm start` runs (backend/build.ts), and the floor built the same way: both on plain Node.
+  // (Inside the checkout: the bundles import their packages from its node_modules.)
+  const bundles = {
+    service: await buildService({ outdir: 'test/artifacts/bench/service' }),
+    floor: await buildService({ entry: 'test/bench/floor-server.ts', outdir: 'test/artifacts/bench/floor' }),
+  };
   try {
-    for (const engine of engines) results.push(await runEngine(engine, certs, fake));
+    for (const engine of engines) results.push(await runEngine(engine, certs, fake, bundles));
   } finally {
     await fake.close();
     await certs.close();

@@ -1,6 +1,8 @@
-// Runs the real service (`backend/main.ts`, as `npm start` does) in a child process.
+// Runs the real service in a child process as `npm start` does: the bundle of backend/build.ts
+// (built once per test run by global-setup.ts) on plain Node.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
 
 export interface ServiceProcess {
   url: string;
@@ -11,9 +13,10 @@ export interface ServiceProcess {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+const serviceArgs = () => ['--enable-source-maps', inject('serviceBundle')];
 
 export function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/main.ts'], {
+  const child = spawn(process.execPath, serviceArgs(), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,7 +62,7 @@ export function startService(env: Record<string, string>, timeoutMs = 30_000): P
 
 /** Runs the service expecting it to exit (bad configuration); returns code and output. */
 export function runServiceToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'backend/main.ts'], {
+  const child = spawn(process.execPath, serviceArgs(), {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
