@@ -23,6 +23,8 @@ const searchText = (db: Db) =>
  * one; the trigram search would find the same rows slowly, its trigrams being common to every id.
  */
 const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{8,}$/;
+/** A whole Stripe invoice id: `q` then finds that invoice by its key, for the same reason. */
+const STRIPE_INVOICE_ID = /^in_[A-Za-z0-9]{8,}$/;
 
 export interface TenantRef {
   id: string;
@@ -139,6 +141,7 @@ export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilt
     ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
     ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
     ${filters.q && STRIPE_CUSTOMER_ID.test(filters.q) ? db`AND i.customer_id = ${filters.q}`
+      : filters.q && STRIPE_INVOICE_ID.test(filters.q) ? db`AND i.gateway = 'stripe' AND i.external_id = ${filters.q}`
       : q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
       AND ${searchText(db)} LIKE ${q}` : db``}`;
 }

@@ -60,7 +60,7 @@ export const InvoiceListQuery = ListQuery.extend({
     .openapi({
       description:
         'case-insensitive substring of the number, external id or customer id; a whole Stripe customer id (cus_…) ' +
-        'finds exactly that customer\'s invoices',
+        'finds exactly that customer\'s invoices, a whole Stripe invoice id (in_…) exactly that invoice',
     }),
 }).superRefine(fromNotAfterTo);
 

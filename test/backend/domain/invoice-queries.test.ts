@@ -170,4 +170,16 @@ describe('search (q)', () => {
     expect(await ids('x7hb2lmn4pz')).toEqual([mine, longer].sort());
     expect(await ids('CUS_QX7HB2LMN4PZ')).toEqual([mine, longer].sort());
   });
+
+  it('finds a whole Stripe invoice id exactly (by its key), and part of one wherever it occurs', async () => {
+    const scope = await newScope();
+    const mine = await seedInvoice(sql, scope, { external_id: 'in_1Qx7Hb2LmN4pZ' });
+    const longer = await seedInvoice(sql, scope, { external_id: 'in_1Qx7Hb2LmN4pZa' });
+    await seedInvoice(sql, scope, { external_id: 'in_1Other0000000' });
+    const ids = async (q: string) => (await listInvoices(sql, scope, { limit: 25, q }, NOW)).data.map((i) => i.id).sort();
+
+    expect(await ids('in_1Qx7Hb2LmN4pZ')).toEqual([mine]);
+    expect(await ids('1qx7hb2lmn4pz')).toEqual([mine, longer].sort());
+    expect(await ids('IN_1QX7HB2LMN4PZ')).toEqual([mine, longer].sort());
+  });
 });
