@@ -1,5 +1,6 @@
 // Keeps the planner's statistics up with the ledger (db/statistics.ts says why): every second
-// one instance analyzes the tables that grew or changed since their last ANALYZE. Instances
+// one instance analyzes the tables that grew or changed since their last ANALYZE, and after a pass
+// rests so that passes take at most KEEPER_SHARE of the time. Instances
 // coordinate through the database: a pass holds a transaction-level advisory lock, and another
 // instance's pass meanwhile does nothing.
 import { Cron } from 'croner';
@@ -52,9 +53,10 @@ export function startStatisticsKeeper(deps: { sql: Sql; logger: Logger }, opts: 
     if (started < notBefore) return;
     running = refreshStatistics(deps.sql, opts)
       .then((tables) => {
+        if (tables.length === 0) return;
         const took = performance.now() - started;
-        if (tables.length) notBefore = nextPassAt(started, took);
-        if (tables.length) deps.logger.info({ tables, ms: Math.round(took) }, 'statistics refreshed');
+        notBefore = nextPassAt(started, took);
+        deps.logger.info({ tables, ms: Math.round(took) }, 'statistics refreshed');
       })
       // the next pass tries again; plans meanwhile use the previous statistics
       .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'statistics refresh failed'));

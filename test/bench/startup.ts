@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 async function start(dataDir: string): Promise<{ seconds: number; readyMs: number | null }> {
   const port = await freePort();
   const began = performance.now();
-  // detached: npm start's process group, so SIGTERM reaches npm, tsx and the backend
+  // detached: npm start's process group, so SIGTERM reaches npm and the backend
   const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
     detached: true,

@@ -1,5 +1,6 @@
 // POST /webhooks/stripe: raw body -> signature (every configured secret, for rotation) -> account
-// -> one insert of the event (pending) -> 200. The applier (jobs/applier.ts) applies it a moment later.
+// -> the event inserted (pending; with the deliveries arriving meanwhile, domain/event-inbox.ts
+// batchedEventStore) -> 200. The applier (jobs/applier.ts) applies it a moment later.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { EventStore } from '../../domain/event-inbox.js';
 import { describeStripeEvent } from '../../gateways/stripe/process-event.js';
