@@ -147,18 +147,18 @@ export async function storeIncomingEvent(sql: Sql | Tx, scope: Scope, event: Inc
  * The webhooks' store: each event is checked at once (bad input is refused before any SQL), then
  * stored together with the events other requests are storing at the same moment (db/coalesce.ts):
  * under load one statement and one commit serve many webhooks; each is answered once its own event
- * is durably stored. `bytes` is the delivery's body size (a batch holds at most 1 MB of them).
+ * is durably stored. `bodySize` is the length of the delivery's body (a batch holds at most about 1 MB of bodies).
  */
 export function batchedEventStore(sql: Sql) {
-  const store = coalesce<EventToStore & { bytes: number }, StoreResult>((items) => storeChecked(sql, items), {
+  const store = coalesce<EventToStore & { bodySize: number }, StoreResult>((items) => storeChecked(sql, items), {
     maxInFlight: STORE_IN_FLIGHT,
     maxItems: 200,
-    weight: (item) => item.bytes,
+    weight: (item) => item.bodySize,
     maxWeight: 1024 * 1024,
   });
-  return (scope: Scope, event: IncomingEvent, bytes: number): Promise<StoreResult> => {
+  return (scope: Scope, event: IncomingEvent, bodySize: number): Promise<StoreResult> => {
     checkStorable(event);
-    return store({ scope, event, bytes });
+    return store({ scope, event, bodySize });
   };
 }
 

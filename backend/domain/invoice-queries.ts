@@ -18,13 +18,19 @@ const searchText = (db: Db) =>
   db`lower(COALESCE(i.number, '') || ' ' || i.external_id || ' ' || COALESCE(i.customer_id, ''))`;
 
 /**
- * A whole Stripe customer id: `q` then finds that customer's invoices (index invoices_customer)
- * rather than every text containing it. Stripe's ids are random, so no other id contains a whole
- * one; the trigram search would find the same rows slowly, its trigrams being common to every id.
+ * `q` as a condition on `invoices i`. A whole Stripe customer id finds that customer's invoices
+ * (index invoices_customer), a whole Stripe invoice id that invoice (its unique key): Stripe's ids
+ * are random, so no other field contains a whole one, and the trigram search would find the same
+ * rows slowly, its trigrams being common to every id. Anything else is a case-insensitive substring
+ * of the number, the gateway's id or the customer id.
  */
-const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]{8,}$/;
-/** A whole Stripe invoice id: `q` then finds that invoice by its key, for the same reason. */
-const STRIPE_INVOICE_ID = /^in_[A-Za-z0-9]{8,}$/;
+function searchCondition(db: Db, text: string) {
+  if (/^cus_[A-Za-z0-9]{8,}$/.test(text)) return db`AND i.customer_id = ${text}`;
+  if (/^in_[A-Za-z0-9]{8,}$/.test(text)) return db`AND i.gateway = 'stripe' AND i.external_id = ${text}`;
+  const q = containsPattern(text);
+  return db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
+    AND ${searchText(db)} LIKE ${q}`;
+}
 
 export interface TenantRef {
   id: string;
@@ -131,7 +137,6 @@ export interface InvoiceFilters {
 
 /** The list's filters on `invoices i` (the list and the CSV export share them). */
 export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilters, 'limit' | 'cursor'>, now: Date) {
-  const q = filters.q ? containsPattern(filters.q) : null;
   const status = filters.status;
   const rule = pastDueRule(db, now, () => scopeGraceDays(db, scope));
   return db`i.account_id = ${scope.accountId} AND i.livemode = ${scope.livemode} AND NOT i.deleted
@@ -140,10 +145,7 @@ export function invoiceFilterSql(db: Db, scope: Scope, filters: Omit<InvoiceFilt
     ${filters.gateway ? db`AND i.gateway = ${filters.gateway}` : db``}
     ${filters.from ? db`AND i.created_at >= ${filters.from}` : db``}
     ${filters.to ? db`AND i.created_at < ${filters.to}` : db``}
-    ${filters.q && STRIPE_CUSTOMER_ID.test(filters.q) ? db`AND i.customer_id = ${filters.q}`
-      : filters.q && STRIPE_INVOICE_ID.test(filters.q) ? db`AND i.gateway = 'stripe' AND i.external_id = ${filters.q}`
-      : q ? db`AND (lower(i.number) LIKE ${q} OR lower(i.external_id) LIKE ${q} OR lower(i.customer_id) LIKE ${q})
-      AND ${searchText(db)} LIKE ${q}` : db``}`;
+    ${filters.q ? searchCondition(db, filters.q) : db``}`;
 }
 
 export async function listInvoices(
