@@ -10,7 +10,7 @@ export interface CoalesceOptions<I> {
   maxInFlight: number;
   /** items in one batch */
   maxItems: number;
-  /** what an item weighs (its body's bytes) and the most one batch holds; a heavier item goes alone */
+  /** what an item weighs (a webhook's body length) and the most one batch holds; a heavier item goes alone */
   weight?: (item: I) => number;
   maxWeight?: number;
 }

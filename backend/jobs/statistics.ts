@@ -40,7 +40,7 @@ export async function refreshStatistics(sql: Sql, opts: StatisticsOptions = {}):
  * over the growing inbox and ledger (ANALYZE of the events 108 ms, invoices 79 ms) was a sixth of
  * PostgreSQL's time; small tables (a new account's first pages) still analyze every second.
  */
-export const KEEPER_SHARE = 0.05;
+const KEEPER_SHARE = 0.05;
 
 /** When the next pass may start, after one that started at `startedMs` and took `tookMs`. */
 export const nextPassAt = (startedMs: number, tookMs: number) => startedMs + tookMs / KEEPER_SHARE;
