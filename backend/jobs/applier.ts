@@ -7,7 +7,7 @@
 // flush), so a NOTIFY inside each webhook's insert made every webhook wait for the others' commits.
 import type { Logger } from 'pino';
 import type { Sql } from '../db/client.js';
-import { EVENTS_CHANNEL } from '../domain/event-inbox.js';
+import { EVENTS_CHANNEL, vacuumQueue } from '../domain/event-inbox.js';
 import { applyPendingBatch, type BatchResult } from '../gateways/apply-batch.js';
 
 export interface ApplierDeps {
@@ -48,6 +48,11 @@ export interface Applier {
 const DEFAULT_BATCH = 1000;
 /** Other instances hear of this one's stored events within this delay, by one NOTIFY. */
 const ANNOUNCE_MS = 20;
+/**
+ * The queue is vacuumed after this many claimed events: every search for work walks the dead
+ * entries the applied events left (vacuumQueue says why); at 2,000 events/s, every 2.5 s.
+ */
+const VACUUM_EVERY = 5_000;
 /** After a database error: wait before the next attempt (the batch rolled back whole). */
 const ERROR_PAUSE_MS = 1_000;
 
@@ -77,6 +82,13 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
   const pollMs = opts.pollMs ?? 250;
   let stopped = false;
   let nudged = false;
+  let claimedSinceVacuum = 0;
+  const vacuumWhenDue = async (claimed: number) => {
+    claimedSinceVacuum += claimed;
+    if (claimedSinceVacuum < VACUUM_EVERY) return;
+    claimedSinceVacuum = 0;
+    await vacuumQueue(deps.sql).catch((err) => deps.logger.warn({ err: (err as Error).message }, 'vacuum of the event queue failed'));
+  };
   // each sleeping loop's wake-up, and whether a nudge may cut its sleep short (stop always does)
   const sleepers = new Map<() => void, boolean>();
   const wakeAll = (nudge: boolean) => {
@@ -103,6 +115,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
           accountIds: opts.accountIds,
         });
         if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
+        await vacuumWhenDue(r.claimed);
         // A full batch: more is likely waiting.
         if (r.claimed >= batchSize) continue;
         // Another loop holds the account: its next batch takes what arrives, so this loop waits a

@@ -2,7 +2,7 @@
 // failing event, share the work between concurrent appliers (each event applied once), wake on a
 // nudge or NOTIFY, and /readyz reports the backlog.
 import type Stripe from 'stripe';
-import { claimPending, storeIncomingEvent } from '../../../backend/domain/event-inbox.js';
+import { claimPending, storeIncomingEvent, vacuumQueue } from '../../../backend/domain/event-inbox.js';
 import { applyPendingBatch } from '../../../backend/gateways/apply-batch.js';
 import { describeStripeEvent } from '../../../backend/gateways/stripe/process-event.js';
 import { drainPending, startApplier } from '../../../backend/jobs/applier.js';
@@ -100,10 +100,18 @@ describe('the applier', () => {
       SELECT object_id, state, attempts, error FROM payment_events WHERE account_id = ${h.accountId} ORDER BY object_id`;
     expect(events.find((e) => e.object_id === bad.id)).toMatchObject({ state: 'pending', attempts: 1, error: `refused ${bad.id}` });
     expect(events.filter((e) => e.state === 'processed')).toHaveLength(2);
+    // the applier's queue holds only what waits: the failed event, due after its backoff
+    const queued = () => h.sql<{ object_id: string; next_attempt_at: Date | null }[]>`
+      SELECT e.object_id, q.next_attempt_at FROM event_queue q JOIN payment_events e ON e.account_id = q.account_id AND e.id = q.event_id
+      WHERE q.account_id = ${h.accountId}`;
+    expect(await queued()).toEqual([{ object_id: bad.id, next_attempt_at: new Date(h.clock.now().getTime() + 1_000) }]);
     // its backoff over, it applies
     h.clock.advance(1_000);
     expect(await h.drain()).toEqual({ claimed: 1, failed: 0 });
     expect(await ledger(h)).toHaveLength(3);
+    expect(await queued()).toEqual([]);
+    // the applier vacuums the queue outside any transaction, on both engines
+    await vacuumQueue(h.sql);
   });
 
   it('shares the work between concurrent appliers by account, applying each event exactly once, in order', async () => {
