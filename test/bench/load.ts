@@ -27,13 +27,14 @@ export async function runLoad(
   url: string,
   urlPath: string,
   next: () => Delivery | null,
-  opts: { connections: number; seconds: number; amount?: number },
+  opts: { connections: number; seconds: number; amount?: number; /** requests per second offered (default: as fast as answered) */ rate?: number },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: opts.connections,
     duration: opts.seconds,
     ...(opts.amount ? { amount: opts.amount } : {}),
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
     requests: [
       {
         method: 'POST',
