@@ -40,5 +40,7 @@ export async function staleTables(db: Db): Promise<string[]> {
  */
 export async function analyzeTables(db: Db, tables: string[], opts: { sampleTarget?: number } = {}): Promise<void> {
   if (opts.sampleTarget) await db`SELECT set_config('default_statistics_target', ${String(opts.sampleTarget)}, true)`;
-  for (const table of tables) await db`ANALYZE ${db(table)}`;
+  // SKIP_LOCKED: a table being vacuumed (the applier's queue) is analyzed on a later pass instead of
+  // holding this pass, and its transaction, until the VACUUM ends
+  for (const table of tables) await db`ANALYZE (SKIP_LOCKED) ${db(table)}`;
 }

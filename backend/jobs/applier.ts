@@ -83,11 +83,16 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
   let stopped = false;
   let nudged = false;
   let claimedSinceVacuum = 0;
-  const vacuumWhenDue = async (claimed: number) => {
+  let vacuuming: Promise<void> | null = null;
+  // In the background, one at a time: a VACUUM waits for each index page's concurrent readers, and
+  // under a webhook load one took up to 5 s; the batches go on meanwhile.
+  const vacuumWhenDue = (claimed: number) => {
     claimedSinceVacuum += claimed;
-    if (claimedSinceVacuum < VACUUM_EVERY) return;
+    if (claimedSinceVacuum < VACUUM_EVERY || vacuuming) return;
     claimedSinceVacuum = 0;
-    await vacuumQueue(deps.sql).catch((err) => deps.logger.warn({ err: (err as Error).message }, 'vacuum of the event queue failed'));
+    vacuuming = vacuumQueue(deps.sql)
+      .catch((err) => deps.logger.warn({ err: (err as Error).message }, 'vacuum of the event queue failed'))
+      .finally(() => (vacuuming = null));
   };
   // each sleeping loop's wake-up, and whether a nudge may cut its sleep short (stop always does)
   const sleepers = new Map<() => void, boolean>();
@@ -115,7 +120,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
           accountIds: opts.accountIds,
         });
         if (r.failed) deps.logger.warn({ failed: r.failed, claimed: r.claimed }, 'events failed to apply; retried with backoff');
-        await vacuumWhenDue(r.claimed);
+        vacuumWhenDue(r.claimed);
         // A full batch: more is likely waiting.
         if (r.claimed >= batchSize) continue;
         // Another loop holds the account: its next batch takes what arrives, so this loop waits a
@@ -168,7 +173,7 @@ export function startApplier(deps: ApplierDeps, opts: ApplierOptions = {}): Appl
       stopped = true;
       if (announcement) clearTimeout(announcement);
       wakeAll(false);
-      await Promise.allSettled(loops);
+      await Promise.allSettled([...loops, vacuuming]);
       await (unlisten as (() => Promise<void>) | null)?.().catch(() => {});
     },
   };
