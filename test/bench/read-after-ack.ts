@@ -48,6 +48,20 @@ export async function waitDrained(url: string, acknowledged: number, loadSeconds
   };
 }
 
+/**
+ * Posts a delivery; sent again once when the server had closed the pooled connection (its
+ * keep-alive ran out while the bench presigned PayPal deliveries): a webhook resent is stored once.
+ */
+async function postOnce(target: string, delivery: Delivery): Promise<Response> {
+  const send = () => fetch(target, { method: 'POST', headers: delivery.headers, body: delivery.body });
+  try {
+    return await send();
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return send();
+  }
+}
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] : 0);
 
 /**
@@ -69,7 +83,7 @@ export async function probeReadAfterAck(
   while (!done) {
     const probe = next();
     if (!probe) break;
-    const res = await fetch(`${url}${path}`, { method: 'POST', headers: probe.delivery.headers, body: probe.delivery.body });
+    const res = await postOnce(`${url}${path}`, probe.delivery);
     await res.arrayBuffer();
     if (res.status !== 200) continue;
     const acked = performance.now();

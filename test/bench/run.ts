@@ -41,8 +41,12 @@ const quick = args.quick!;
 const skip = new Set(args.skip!.split(',').filter(Boolean));
 const SECONDS = Number(args.seconds ?? (quick ? 3 : 20));
 const CONNECTIONS = 32;
-/** The sustained load is offered at this share of the floor (issue 15: applied ≥ 50% of the floor). */
-const SUSTAINED_SHARE = 0.5;
+/**
+ * The sustained load is offered at this share of the floor (issue 15: applied ≥ 50% of the floor);
+ * a little over half, so that keeping up (the load's rate applied, over the load and the drain)
+ * shows as at least half.
+ */
+const SUSTAINED_SHARE = 0.51;
 /** Enough connections that the offered rate holds while answers take up to 60 ms (32 allow 15 ms). */
 const SUSTAINED_CONNECTIONS = 128;
 const FULL: SeedSize = { invoices: 1_000_000, events: 3_000_000, tenants: 10_000 };
@@ -104,10 +108,12 @@ function appHeaders(accountId: string, mode: 'live' | 'test'): Record<string, st
 }
 
 export async function api(url: string, accountId: string, method: string, p: string, body?: unknown, mode: 'live' | 'test' = 'live') {
-  const res = await fetch(`${url}${p}`, {
-    method,
-    headers: appHeaders(accountId, mode),
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const send = () =>
+    fetch(`${url}${p}`, { method, headers: appHeaders(accountId, mode), body: body === undefined ? undefined : JSON.stringify(body) });
+  // a GET again once when the server had closed the pooled connection (keep-alive ran out meanwhile)
+  const res = await send().catch((err) => {
+    if (method !== 'GET' || (err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return send();
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text.slice(0, 300)}`);
@@ -304,7 +310,7 @@ async function runEngine(engine: 'postgres' | 'embedded', certs: CertServer, fak
       const saturated = await stripeLoad();
       summary('as fast as answered', saturated);
       const rate = Math.round(floor.per_second * SUSTAINED_SHARE);
-      log(`${engine}: ingest ${SECONDS} s at ${rate}/s (${SUSTAINED_SHARE * 100}% of the floor), ${SUSTAINED_CONNECTIONS} connections`);
+      log(`${engine}: ingest ${SECONDS} s at ${rate}/s (${Math.round(SUSTAINED_SHARE * 100)}% of the floor), ${SUSTAINED_CONNECTIONS} connections`);
       const sustained = await stripeLoad(rate);
       summary(`at ${rate}/s`, sustained);
       const rss = peakRssMb(service.pid);
