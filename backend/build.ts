@@ -11,6 +11,9 @@ import * as esbuild from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** How Node runs a bundle: as package.json's start script does (keep the two alike). */
+export const bundleNodeArgs = (bundle: string) => ['--enable-source-maps', bundle];
+
 /** Bundles a TypeScript entry (default: the service) into `outdir`/main.js and copies the migrations beside it. */
 export async function buildService(opts: { entry?: string; outdir?: string } = {}): Promise<string> {
   const outdir = path.resolve(ROOT, opts.outdir ?? 'dist');

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { bundleNodeArgs } from '../../backend/build.js';
 
 export interface Delivery {
   body: string;
@@ -85,7 +86,7 @@ export interface ScriptProcess {
  * backend/build.ts) on plain Node as `npm start` runs the service, a TypeScript file with tsx.
  */
 export function startScript(script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ScriptProcess> {
-  const args = script.endsWith('.js') ? ['--enable-source-maps', script] : ['--import', 'tsx', script];
+  const args = script.endsWith('.js') ? bundleNodeArgs(script) : ['--import', 'tsx', script];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
+import { bundleNodeArgs } from '../../backend/build.js';
 
 export interface ServiceProcess {
   url: string;
@@ -13,7 +14,7 @@ export interface ServiceProcess {
 }
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const serviceArgs = () => ['--enable-source-maps', inject('serviceBundle')];
+const serviceArgs = () => bundleNodeArgs(inject('serviceBundle'));
 
 export function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, serviceArgs(), {
