@@ -6,6 +6,7 @@
 // exponential backoff and jitter. A run that could not fetch or apply a page ends `failed` with
 // the error, never `succeeded`.
 // The run records live in domain/sync-runs.ts; when runs start is jobs/sync-runner.ts's business.
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pThrottle from 'p-throttle';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ import { applyStripeCustomer, applyStripeCustomers } from './mapping.js';
 
 export const PAGE_SIZE = 100;
 export const BACKFILL_LABEL = 'job:backfill';
+/** pages fetched ahead of the one being applied: 10 pages of 100 objects held at most */
+export const READ_AHEAD_PAGES = 10;
 
 export interface BackfillDeps {
   sql: Sql;
@@ -175,11 +178,15 @@ export async function executeSyncRun(deps: BackfillDeps, run: SyncRun, opts: Bac
   const log = deps.logger.child({ sync_run: run.id, account_id: run.account_id, livemode: run.livemode });
   let current = run;
 
+  // Ends the pages still being fetched ahead when the run ends, however it ends.
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+
   type Page = Stripe.ApiList<Stripe.Customer> | Stripe.ApiList<Stripe.Invoice>;
   const fetchPage = async (phase: SyncPhase, cursor: string | null): Promise<Page> => {
     const params = { limit: PAGE_SIZE, ...(cursor ? { starting_after: cursor } : {}) };
     for (let attempt = 1; ; attempt++) {
-      opts.signal?.throwIfAborted();
+      signal.throwIfAborted();
       try {
         return await limiter<Page>(async () =>
           phase === 'customers'
@@ -187,54 +194,79 @@ export async function executeSyncRun(deps: BackfillDeps, run: SyncRun, opts: Bac
             : await deps.stripe.invoices.list(params, requestOptions),
         );
       } catch (err) {
-        if (opts.signal?.aborted) throw opts.signal.reason;
-        // Counted in the database only: a prefetch may fail while the previous page is being saved.
+        if (signal.aborted) throw signal.reason;
+        // Counted in the database only: pages are fetched while earlier ones are being saved.
         const counted = await recordFailedAttempt(deps.sql, current, deps.now());
         opts.onProgress?.(counted, null);
         if (!isRetryable(err) || attempt >= policy.maxAttempts) throw err;
         const delay = backoffDelay(attempt, policy);
         log.warn({ phase, attempt, delay_ms: Math.round(delay), error: describeError(err) }, 'sync request failed; retrying');
-        await sleep(delay, undefined, { signal: opts.signal });
+        await sleep(delay, undefined, { signal });
       }
     }
   };
 
+  type Fetched = { phase: SyncPhase; page: Page } | { phase: SyncPhase; error: unknown };
+  // Every page from (phase, cursor) on, customers then invoices, in order. A failure (after its
+  // retries) is yielded, not thrown, so that the pages fetched before it are still applied.
+  async function* pagesFrom(phase: SyncPhase, cursor: string | null): AsyncGenerator<Fetched> {
+    for (; phase !== 'done'; phase = NEXT_PHASE[phase], cursor = null) {
+      for (;;) {
+        let page: Page;
+        try {
+          page = await fetchPage(phase, cursor);
+        } catch (error) {
+          yield { phase, error };
+          return;
+        }
+        yield { phase, page };
+        if (!page.has_more) break;
+        cursor = page.data.at(-1)?.id ?? null;
+      }
+    }
+  }
+  // Cursor paging makes each request wait for the previous answer, so the fetching runs ahead of
+  // the applying (a bounded buffer, Node's stream back-pressure): a slow commit does not hold up
+  // the next request, and the round trip, not the round trip plus the write, bounds the run.
+  const readAhead = (phase: SyncPhase, cursor: string | null) => {
+    const stream = Readable.from(pagesFrom(phase, cursor), { highWaterMark: READ_AHEAD_PAGES });
+    stream.read(0); // start fetching now, not when the first page is asked for
+    return stream[Symbol.asyncIterator]() as AsyncIterator<Fetched>;
+  };
+
+  let pages = readAhead(current.phase, current.cursor);
   try {
-    // The next page is requested while the current one is applied (its cursor is known from the
-    // page itself), so Stripe's latency and our writes overlap instead of adding up.
-    let prefetched: Promise<Page> | null = null;
     while (current.phase !== 'done') {
       opts.signal?.throwIfAborted();
       const phase = current.phase;
-      let page: Page;
-      try {
-        page = await (prefetched ?? fetchPage(phase, current.cursor));
-        prefetched = null;
-      } catch (err) {
-        prefetched = null;
+      const next = await pages.next();
+      if (next.done) throw new Error(`the ${phase} pages ended before the phase did`);
+      const fetched = next.value;
+      if ('error' in fetched) {
         // A resumed cursor whose object was deleted since: Stripe refuses it, so page the phase again
         // (re-applying is harmless under the ordering guard) with that phase's count restarted.
+        const err = fetched.error;
         const staleCursor =
           err instanceof Stripe.errors.StripeInvalidRequestError && err.param === 'starting_after' && current.cursor;
         if (!staleCursor) throw err;
         log.warn({ phase, cursor: current.cursor }, 'saved cursor no longer exists; restarting the phase');
         current = { ...current, cursor: null, [phase]: 0 };
-        page = await fetchPage(phase, null);
+        pages = readAhead(phase, null);
+        continue;
       }
-      const nextPhase = page.has_more ? phase : NEXT_PHASE[phase];
-      if (nextPhase !== 'done') {
-        prefetched = fetchPage(nextPhase, page.has_more ? (page.data.at(-1)?.id ?? null) : null);
-        prefetched.catch(() => {}); // awaited on the next turn; a failure there ends the run
-      }
-      current = await savePage(deps, scope, current, page, apply);
-      opts.onProgress?.(current, { hasMore: page.has_more });
+      current = await savePage(deps, scope, current, fetched.page, apply);
+      opts.onProgress?.(current, { hasMore: fetched.page.has_more });
     }
+    stop.abort();
     current = await finishSyncRun(deps.sql, current, 'succeeded', null, deps.now());
     log.info({ customers: current.customers, invoices: current.invoices, pages: current.pages }, 'sync succeeded');
   } catch (err) {
+    stop.abort();
     const message = opts.signal?.aborted ? `interrupted: ${describeError(opts.signal.reason)}` : describeError(err);
     log.error({ error: message }, 'sync failed');
     current = await finishSyncRun(deps.sql, current, 'failed', message, deps.now());
+  } finally {
+    void pages.return?.(); // lets the stream go; a request still in flight ends with `stop`
   }
   return current;
 }

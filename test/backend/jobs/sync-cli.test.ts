@@ -134,6 +134,8 @@ describe('npm run sync', () => {
     const gate = fake.hold((r) => r.path === '/v1/invoices' && r.query.starting_after === seeded[99].id);
     const cli = runCli(['--account', scope.accountId]);
     await gate.reached;
+    // Page 2 is requested as soon as page 1 arrives (read-ahead): stop once page 1 is saved.
+    await vi.waitFor(async () => expect((await latestSyncRun(sql, scope))?.invoices).toBe(100), { timeout: 5_000 });
     cli.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 200));
     gate.release();

@@ -197,6 +197,28 @@ describe('backfill', () => {
     expect(fake.requests).toHaveLength(1);
   });
 
+  it('keeps requesting the next pages while a slow page is applied, and applies them in order', async () => {
+    const scope = { accountId: newAccountId(), livemode: false };
+    const seeded = invoices(600);
+    fake.seedInvoices(scope.accountId, seeded);
+    const invoiceRequests = () => fake.requests.filter(listRequests('invoices'));
+    const applied: string[] = [];
+    const run = await runBackfill(deps(), scope, {
+      apply: {
+        async invoices(tx, s, page) {
+          // The first page's commit stalls until every later page has been requested.
+          if (applied.length === 0) await vi.waitFor(() => expect(invoiceRequests()).toHaveLength(6), { timeout: 5_000 });
+          applied.push(...page.map((i) => i.id));
+          await ledgerAppliers.invoices!(tx, s, page);
+        },
+      },
+    });
+    expect(run).toMatchObject({ state: 'succeeded', invoices: 600, pages: 1 + 6 });
+    expect(cursorsOf(invoiceRequests())).toEqual([null, ...[99, 199, 299, 399, 499].map((n) => seeded[n].id)]);
+    expect(applied).toEqual(seeded.map((i) => i.id));
+    expect(await ledger(scope)).toHaveLength(600);
+  });
+
   it('after a crash in the middle, resumes from the saved cursor and applies every invoice exactly once', async () => {
     const scope = { accountId: newAccountId(), livemode: false };
     const seeded = invoices(250);
