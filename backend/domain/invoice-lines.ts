@@ -1,6 +1,7 @@
 // Invoice line items, gateway-neutral. Gateways map their payload to InvoiceLine[] and replace
 // the stored set when a newer source of the invoice applies; a list the payload cut short
 // (Stripe's lines.has_more) is marked so the full list can be fetched on first detail read.
+import { createHash } from 'node:crypto';
 import type { Db, Sql } from '../db/client.js';
 import type { Scope } from './accounts.js';
 
@@ -121,7 +122,15 @@ export const publicLines = (set: LineSet): InvoiceLine[] =>
     kind,
   }));
 
-/** Replaces the lines of many invoices of a batch: two statements however many there are. */
+/** The digest of a line list as a payload gave it: equal lists, equal digests. */
+const linesDigest = (lines: StoredLine[], hasMore: boolean) =>
+  createHash('sha256').update(JSON.stringify([hasMore, lineRows('', lines)])).digest('base64url');
+
+/**
+ * Replaces the lines of many invoices of a batch: two statements however many there are. A set
+ * whose list is the one it was stored from (same digest) is left as it is, rows and version: an
+ * event that repeats an invoice's lines neither rewrites them nor undoes a list completed since.
+ */
 export async function replaceManyInvoiceLines(
   tx: Db,
   scope: Scope,
@@ -129,19 +138,22 @@ export async function replaceManyInvoiceLines(
 ): Promise<void> {
   if (sets.length === 0) return;
   const sorted = [...sets].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1));
-  const ids = sorted.map((s) => s.invoiceId);
-  const lines = sorted.flatMap((s) => lineRows(s.invoiceId, s.lines));
-  await tx`
+  const rows = sorted.map((s) => ({ invoice_id: s.invoiceId, has_more: s.hasMore, digest: linesDigest(s.lines, s.hasMore) }));
+  const changed = await tx<{ invoice_id: string }[]>`
     WITH sets AS (
-      INSERT INTO invoice_line_sets (account_id, livemode, invoice_id, has_more)
-      SELECT ${scope.accountId}, ${scope.livemode}, s.invoice_id, s.has_more
-      FROM jsonb_to_recordset(${tx.json(sorted.map((s) => ({ invoice_id: s.invoiceId, has_more: s.hasMore })))})
-        AS s (invoice_id uuid, has_more boolean)
+      INSERT INTO invoice_line_sets AS d (account_id, livemode, invoice_id, has_more, digest)
+      SELECT ${scope.accountId}, ${scope.livemode}, s.invoice_id, s.has_more, s.digest
+      FROM jsonb_to_recordset(${tx.json(rows)}) AS s (invoice_id uuid, has_more boolean, digest text)
       ORDER BY s.invoice_id
       ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
-        has_more = EXCLUDED.has_more, version = invoice_line_sets.version + 1, updated_at = now()
+        has_more = EXCLUDED.has_more, digest = EXCLUDED.digest, version = d.version + 1, updated_at = now()
+      WHERE d.digest IS DISTINCT FROM EXCLUDED.digest
+      RETURNING d.invoice_id
+    ), gone AS (
+      DELETE FROM invoice_lines
+      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id IN (SELECT invoice_id FROM sets)
     )
-    DELETE FROM invoice_lines
-    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ANY(${ids}::uuid[])`;
-  await insertLines(tx, scope, lines);
+    SELECT invoice_id FROM sets`;
+  const ids = new Set(changed.map((r) => r.invoice_id));
+  await insertLines(tx, scope, sorted.filter((s) => ids.has(s.invoiceId)).flatMap((s) => lineRows(s.invoiceId, s.lines)));
 }

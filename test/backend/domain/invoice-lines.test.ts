@@ -44,6 +44,28 @@ describe('invoice lines', () => {
     expect((await invoiceLines(sql, scope, id)).lines.map((l) => l.description)).toEqual(['newer event']);
   });
 
+  it('leaves a set alone when an event repeats its lines (no rewrite, a completed list kept), and replaces a changed list', async () => {
+    const { scope, id } = await invoice();
+    const finalized = [line('A'), line('Tax', { kind: 'tax', origin: 'invoice' })];
+    await replaceInvoiceLines(sql, scope, id, finalized, true);
+    const stored = await invoiceLines(sql, scope, id);
+    const rowVersions = () => sql<{ ctid: string }[]>`
+      SELECT ctid::text FROM invoice_lines WHERE account_id = ${scope.accountId} AND invoice_id = ${id} ORDER BY position`;
+    const before = await rowVersions();
+    await replaceInvoiceLines(sql, scope, id, finalized.map((l) => ({ ...l })), true); // invoice.paid: the same lines
+    expect(await invoiceLines(sql, scope, id)).toEqual(stored);
+    expect(await rowVersions()).toEqual(before); // the rows were not written again
+    // Completed through the API, then the same payload again: the full list stays.
+    expect(await completeInvoiceLines(sql, scope, id, stored.version, [line('A'), line('B')])).toBe(true);
+    await replaceInvoiceLines(sql, scope, id, finalized, true);
+    expect((await invoiceLines(sql, scope, id)).lines.map((l) => l.description)).toEqual(['A', 'B', 'Tax']);
+    // A list that changed replaces the set.
+    await replaceInvoiceLines(sql, scope, id, [line('A', { amount: 150 })], false);
+    const changed = await invoiceLines(sql, scope, id);
+    expect(changed.lines.map((l) => [l.description, l.amount])).toEqual([['A', 150]]);
+    expect(changed).toMatchObject({ has_more: false, version: stored.version + 2 });
+  });
+
   it('keeps accounts and modes apart', async () => {
     const { scope, id } = await invoice();
     await replaceInvoiceLines(sql, scope, id, [line('mine')], false);
