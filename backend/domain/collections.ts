@@ -103,7 +103,7 @@ function tenantWindowFigures(db: Db, scope: Scope, tenantId: string, from: Date,
       SELECT i.currency, sum(i.amount_due)::bigint AS amount FROM invoices i
       WHERE ${where()} AND i.status <> 'draft' AND i.status <> 'void' AND i.created_at >= ${from} AND i.created_at < ${to}
       GROUP BY 1 HAVING sum(i.amount_due) <> 0`,
-    // the same range expression as the GiST index of migration 014
+    // receivables at `to`: issued before it, not closed before it
     db<Amounts>`
       SELECT i.currency, sum(CASE WHEN i.status = 'open' THEN i.amount_remaining ELSE i.amount_due END)::bigint AS amount
       FROM invoices i
