@@ -127,7 +127,7 @@ const linesDigest = (lines: StoredLine[], hasMore: boolean) =>
   createHash('sha256').update(JSON.stringify([hasMore, lineRows('', lines)])).digest('base64url');
 
 /**
- * Replaces the lines of many invoices of a batch: two statements however many there are. A set
+ * Replaces the lines of many invoices of a batch: three statements however many there are. A set
  * whose list is the one it was stored from (same digest) is left as it is, rows and version: an
  * event that repeats an invoice's lines neither rewrites them nor undoes a list completed since.
  */
@@ -140,20 +140,20 @@ export async function replaceManyInvoiceLines(
   const sorted = [...sets].sort((a, b) => (a.invoiceId < b.invoiceId ? -1 : 1));
   const rows = sorted.map((s) => ({ invoice_id: s.invoiceId, has_more: s.hasMore, digest: linesDigest(s.lines, s.hasMore) }));
   const changed = await tx<{ invoice_id: string }[]>`
-    WITH sets AS (
-      INSERT INTO invoice_line_sets AS d (account_id, livemode, invoice_id, has_more, digest)
-      SELECT ${scope.accountId}, ${scope.livemode}, s.invoice_id, s.has_more, s.digest
-      FROM jsonb_to_recordset(${tx.json(rows)}) AS s (invoice_id uuid, has_more boolean, digest text)
-      ORDER BY s.invoice_id
-      ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
-        has_more = EXCLUDED.has_more, digest = EXCLUDED.digest, version = d.version + 1, updated_at = now()
-      WHERE d.digest IS DISTINCT FROM EXCLUDED.digest
-      RETURNING d.invoice_id
-    ), gone AS (
-      DELETE FROM invoice_lines
-      WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id IN (SELECT invoice_id FROM sets)
-    )
-    SELECT invoice_id FROM sets`;
-  const ids = new Set(changed.map((r) => r.invoice_id));
-  await insertLines(tx, scope, sorted.filter((s) => ids.has(s.invoiceId)).flatMap((s) => lineRows(s.invoiceId, s.lines)));
+    INSERT INTO invoice_line_sets AS d (account_id, livemode, invoice_id, has_more, digest)
+    SELECT ${scope.accountId}, ${scope.livemode}, s.invoice_id, s.has_more, s.digest
+    FROM jsonb_to_recordset(${tx.json(rows)}) AS s (invoice_id uuid, has_more boolean, digest text)
+    ORDER BY s.invoice_id
+    ON CONFLICT (account_id, livemode, invoice_id) DO UPDATE SET
+      has_more = EXCLUDED.has_more, digest = EXCLUDED.digest, version = d.version + 1, updated_at = now()
+    WHERE d.digest IS DISTINCT FROM EXCLUDED.digest
+    RETURNING d.invoice_id`;
+  if (changed.length === 0) return;
+  // The ids as an array parameter: a DELETE joined to the statement above was planned, in some
+  // sessions, as a scan of every line (585 us a set against 34, in pg_stat_statements at 1M invoices).
+  const ids = changed.map((r) => r.invoice_id);
+  await tx`DELETE FROM invoice_lines
+    WHERE account_id = ${scope.accountId} AND livemode = ${scope.livemode} AND invoice_id = ANY(${ids}::uuid[])`;
+  const kept = new Set(ids);
+  await insertLines(tx, scope, sorted.filter((s) => kept.has(s.invoiceId)).flatMap((s) => lineRows(s.invoiceId, s.lines)));
 }
