@@ -16,8 +16,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * generation is capped at 192 MB: left to itself V8 lets it grow between full collections under a
  * webhook load (a batch holds up to 1,000 parsed payloads). In 20 s loads on PostgreSQL, alternating
  * runs: peak RSS 218-246 MB without the cap, 149-159 MB with it; acknowledged 47% and 62% of the
- * floor without, 48% and 49% with (the floor itself measured 1,931-2,654/s). 96 MB instead cost a
- * quarter more Node CPU an event.
+ * floor without, 48% and 49% with (the floor itself measured 1,931-2,654/s), 2026-12-07. 96 MB
+ * instead cost a quarter more Node CPU an event (2026-12-01); 128 MB gave 37% of the floor (2026-12-06).
  */
 export const bundleNodeArgs = (bundle: string) => ['--enable-source-maps', '--max-old-space-size=192', bundle];
 
